@@ -1,0 +1,2 @@
+"""AudioDEAR reproduction workflow."""
+__version__ = "0.1.0"

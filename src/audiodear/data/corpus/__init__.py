@@ -1,0 +1,1 @@
+"""The embedded corpus: procedurally generated, captioned sound clips."""

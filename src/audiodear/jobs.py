@@ -1,0 +1,66 @@
+"""What every DAG job does before its work: logging, threads, seeds and a record of its inputs.
+
+Snakemake runs ``workflow/scripts/*.py`` with a ``snakemake`` object; those scripts wrap it in
+``Job`` and call the library. A job logs to the file its rule declares (and to stderr, so progress
+shows in the terminal) and writes, next to its main output, the fully composed configuration it
+ran with plus a provenance stamp (code version, seed, rule, wildcards).
+"""
+from __future__ import annotations
+
+import logging
+import sys
+from pathlib import Path
+from typing import Any
+
+import torch
+from omegaconf import DictConfig, OmegaConf
+
+from .utils.atomic import write_json
+from .utils.provenance import stamp
+from .utils.seed import seed_everything
+
+
+class Job:
+    def __init__(self, smk: Any):
+        self.smk = smk
+        self.plan: DictConfig = OmegaConf.create(smk.config["plan"])
+        OmegaConf.set_readonly(self.plan, True)
+        self.threads = int(getattr(smk, "threads", 1) or 1)
+        self.wildcards = dict(smk.wildcards.items()) if smk.wildcards else {}
+        log_file = smk.log[0] if len(smk.log) else None
+        setup_logging(log_file)
+        torch.set_num_threads(self.threads)
+        seed_everything(int(self.plan.seed))
+        self.log = logging.getLogger(f"audiodear.{smk.rule}")
+        self.log.info("rule %s %s threads=%d", smk.rule, self.wildcards, self.threads)
+
+    @property
+    def input(self):
+        return self.smk.input
+
+    @property
+    def output(self):
+        return self.smk.output
+
+    @property
+    def params(self):
+        return self.smk.params
+
+    def record(self, folder: str | Path, extra: dict | None = None) -> None:
+        """Write ``config.yaml`` (the composed plan) and ``provenance.json`` into ``folder``."""
+        from .config import save
+
+        folder = Path(folder)
+        save(self.plan, folder / "config.yaml")
+        write_json(folder / "provenance.json", {
+            **stamp(), "rule": self.smk.rule, "wildcards": self.wildcards, "seed": int(self.plan.seed),
+            "experiment": self.plan.experiment_name, **(extra or {})})
+
+
+def setup_logging(log_file: str | None = None, level: int = logging.INFO) -> None:
+    handlers: list[logging.Handler] = [logging.StreamHandler(sys.stderr)]
+    if log_file:
+        Path(log_file).parent.mkdir(parents=True, exist_ok=True)
+        handlers.append(logging.FileHandler(log_file, mode="w"))
+    logging.basicConfig(level=level, format="%(asctime)s %(name)s %(levelname)s %(message)s",
+                        handlers=handlers, force=True)

@@ -1,0 +1,64 @@
+"""Atomic file writes: a reader sees the old file or the complete new one, never a torn write.
+
+Every writer here writes to a temporary file in the destination folder, flushes it to disk and
+renames it over the destination (``os.replace`` is atomic on POSIX within one file system).
+"""
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import tempfile
+from pathlib import Path
+from typing import Any, Iterator
+
+
+@contextlib.contextmanager
+def atomic_path(dest: str | os.PathLike, suffix: str = "") -> Iterator[Path]:
+    """Yield a temporary path next to ``dest``; on success it is renamed onto ``dest``.
+
+    The suffix of the temporary file defaults to the destination's, so libraries that pick a
+    format from the extension (soundfile, safetensors, matplotlib) still work.
+    """
+    dest = Path(dest)
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{dest.name}.", suffix=suffix or dest.suffix, dir=dest.parent)
+    os.close(fd)
+    tmp_path = Path(tmp)
+    try:
+        yield tmp_path
+        with open(tmp_path, "rb+") as fh:
+            os.fsync(fh.fileno())
+        os.replace(tmp_path, dest)
+    finally:
+        if tmp_path.exists():
+            tmp_path.unlink()
+
+
+def write_text(dest: str | os.PathLike, text: str) -> None:
+    with atomic_path(dest) as tmp:
+        tmp.write_text(text, encoding="utf-8")
+
+
+def write_bytes(dest: str | os.PathLike, data: bytes) -> None:
+    with atomic_path(dest) as tmp:
+        tmp.write_bytes(data)
+
+
+def write_json(dest: str | os.PathLike, obj: Any) -> None:
+    write_text(dest, json.dumps(obj, indent=2, sort_keys=True, ensure_ascii=False, default=_json_default) + "\n")
+
+
+def _json_default(obj: Any) -> Any:
+    # numpy scalars and paths show up in results; store them as plain JSON values.
+    if hasattr(obj, "item"):
+        return obj.item()
+    if isinstance(obj, os.PathLike):
+        return os.fspath(obj)
+    raise TypeError(f"not JSON serialisable: {type(obj).__name__}")
+
+
+def write_csv(dest: str | os.PathLike, frame) -> None:
+    """Write a pandas DataFrame as CSV atomically."""
+    with atomic_path(dest) as tmp:
+        frame.to_csv(tmp, index=False)

@@ -1,0 +1,47 @@
+# Data: the embedded corpus (generated) or the user's captioned corpora (ingested), as one
+# normalised manifest over 16 kHz mono audio, plus the test-set definition in use.
+
+
+if PLAN.data.kind == "synthetic":
+
+    rule corpus:
+        output:
+            manifest=f"{R}/data/manifest.csv",
+            audio=directory(f"{R}/data/audio"),
+        params:
+            cfg=section("data"),
+        log:
+            f"{LOGS}/corpus.log",
+        script:
+            "../scripts/corpus.py"
+
+else:
+
+    rule ingest:
+        input:
+            # DVC-tracked inputs: ancient() so that a `dvc pull` (new mtimes) does not rerun.
+            metadata=[ancient(os.path.join(PLAN.data.root, s.metadata)) for s in PLAN.data.sources],
+        output:
+            manifest=f"{R}/data/manifest.csv",
+            audio=directory(f"{R}/data/audio"),
+            report=f"{R}/data/ingest_report.csv",
+        params:
+            cfg=section("data"),
+        log:
+            f"{LOGS}/ingest.log",
+        script:
+            "../scripts/ingest.py"
+
+
+rule testset:
+    input:
+        manifest=f"{R}/data/manifest.csv",
+        definition=[ancient(os.path.join(PLAN.data.root, PLAN.data.testset))] if PLAN.data.testset else [],
+    output:
+        f"{R}/data/testset.json",
+    params:
+        cfg=section("data"),
+    log:
+        f"{LOGS}/testset.log",
+    script:
+        "../scripts/testset.py"

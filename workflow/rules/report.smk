@@ -1,0 +1,18 @@
+# Paper tables, figures and the claims check, rendered from results/.
+
+
+rule corpus_table:
+    input:
+        manifest=f"{R}/data/manifest.csv",
+        testset=f"{R}/data/testset.json",
+    output:
+        multiext(f"{T}/corpus_statistics", ".md", ".tex", ".csv"),
+    log:
+        f"{LOGS}/corpus_table.log",
+    script:
+        "../scripts/corpus_table.py"
+
+
+rule paper_tables:
+    input:
+        rules.corpus_table.output,
