@@ -18,6 +18,7 @@ config["plan"] = to_dict(PLAN)
 R = f"{PLAN.results_dir}/{PLAN.experiment_name}"  # results of this experiment
 T = PLAN.tables_dir  # rendered tables and figures
 LOGS = f"{R}/logs"
+CONDA_ENV = "../envs/audiodear.yaml"  # documents the stack; used only with --sdm conda
 
 
 def section(*keys):

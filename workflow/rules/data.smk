@@ -10,6 +10,8 @@ if PLAN.data.kind == "synthetic":
             audio=directory(f"{R}/data/audio"),
         params:
             cfg=section("data"),
+        conda:
+            CONDA_ENV
         log:
             f"{LOGS}/corpus.log",
         script:
@@ -27,6 +29,8 @@ else:
             report=f"{R}/data/ingest_report.csv",
         params:
             cfg=section("data"),
+        conda:
+            CONDA_ENV
         log:
             f"{LOGS}/ingest.log",
         script:
@@ -41,7 +45,25 @@ rule testset:
         f"{R}/data/testset.json",
     params:
         cfg=section("data"),
+    conda:
+        CONDA_ENV
     log:
         f"{LOGS}/testset.log",
     script:
         "../scripts/testset.py"
+
+
+rule audio_check:
+    input:
+        manifest=f"{R}/data/manifest.csv",
+        audio=f"{R}/data/audio",
+    output:
+        f"{R}/data/audio_check.json",
+    params:
+        cfg=section("data", "audio"),
+    conda:
+        CONDA_ENV
+    log:
+        f"{LOGS}/audio_check.log",
+    script:
+        "../scripts/audio_check.py"

@@ -5,8 +5,11 @@ rule corpus_table:
     input:
         manifest=f"{R}/data/manifest.csv",
         testset=f"{R}/data/testset.json",
+        checked=f"{R}/data/audio_check.json",
     output:
         multiext(f"{T}/corpus_statistics", ".md", ".tex", ".csv"),
+    conda:
+        CONDA_ENV
     log:
         f"{LOGS}/corpus_table.log",
     script:

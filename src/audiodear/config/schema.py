@@ -15,9 +15,9 @@ from omegaconf import MISSING
 
 @dataclass
 class CorpusSizes:
-    train: int = MISSING
-    valid: int = MISSING
-    test: int = MISSING
+    train: int = 2400
+    valid: int = 160
+    test: int = 200
 
 
 @dataclass

@@ -31,9 +31,15 @@ def schema() -> dict:
     return json.loads((Path(__file__).with_name("manifest.schema.json")).read_text())
 
 
-def write_manifest(path: str | Path, rows: list[dict]) -> None:
-    """Validate rows and write them atomically."""
-    check_rows(rows, str(path))
+def complete(row: dict) -> dict:
+    """The row with every column present (absent optional columns become None)."""
+    return {col: row.get(col) for col in COLUMNS}
+
+
+def write_manifest(path: str | Path, rows: list[dict]) -> list[dict]:
+    """Validate rows and write them atomically; return them as ``read_manifest`` will read them."""
+    rows = [complete(r) for r in rows]
+    check_rows([{k: v for k, v in r.items() if v is not None} for r in rows], str(path))
     buf = io.StringIO()
     writer = csv.DictWriter(buf, fieldnames=COLUMNS, lineterminator="\n")
     writer.writeheader()
@@ -49,6 +55,7 @@ def write_manifest(path: str | Path, rows: list[dict]) -> None:
                 out[col] = "" if value is None else value
         writer.writerow(out)
     write_text(path, buf.getvalue())
+    return rows
 
 
 def read_manifest(path: str | Path) -> list[dict]:
@@ -71,6 +78,7 @@ def read_manifest(path: str | Path) -> list[dict]:
             if col not in COLUMNS:
                 raise ManifestError(f"{path}: unknown column {col!r}")
             if value == "" and col not in ("caption", "id", "path"):
+                row[col] = None
                 continue
             try:
                 if col in _JSON_COLUMNS:
@@ -87,8 +95,8 @@ def read_manifest(path: str | Path) -> list[dict]:
                     row[col] = value
             except ValueError as err:
                 raise ManifestError(f"{path}: line {lineno} (id={raw.get('id')!r}): field {col!r}: {err}") from None
-        rows.append(row)
-    check_rows(rows, str(path))
+        rows.append(complete(row))
+    check_rows([{k: v for k, v in r.items() if v is not None} for r in rows], str(path))
     return rows
 
 

@@ -55,8 +55,7 @@ def build_corpus(out_dir: str | Path, manifest_path: str | Path, *, seed: int, s
                 })
                 bar.update()
     check_no_leakage(rows)
-    write_manifest(manifest_path, rows)
-    return rows
+    return write_manifest(manifest_path, rows)
 
 
 def check_no_leakage(rows: list[dict]) -> None:

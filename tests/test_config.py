@@ -1,0 +1,61 @@
+"""The plan: Hydra composition with errors that name the key; the composed plan is saved."""
+import re
+
+import pytest
+from omegaconf import OmegaConf
+
+from audiodear.cli import main as cli
+from audiodear.config import compose, load, save
+from audiodear.errors import ConfigError
+
+
+@pytest.mark.parametrize("experiment", ["smoke", "default", "paper"])
+def test_every_experiment_composes(experiment):
+    plan = compose(experiment)
+    assert plan.experiment_name == experiment
+    assert plan.audio.hop_length == 160 and plan.audio.n_mels == 64
+
+
+def test_unknown_key_is_named():
+    with pytest.raises(ConfigError, match=r"key 'data.synthetic.sizez'"):
+        compose("smoke", ["+data.synthetic.sizez=3"])
+    with pytest.raises(ConfigError, match=r"Could not override 'data.synthetic.nope'"):
+        compose("smoke", ["data.synthetic.nope=3"])
+
+
+def test_wrong_type_is_named():
+    with pytest.raises(ConfigError, match=r"key 'data.synthetic.seed'.*could not be converted to Integer"):
+        compose("smoke", ["data.synthetic.seed=abc"])
+
+
+@pytest.mark.parametrize("override,key", [
+    ("data.validation=maybe", "data.validation"),
+    ("data.synthetic.two_event_fraction=1.5", "data.synthetic.two_event_fraction"),
+    ("data.synthetic.sizes.test=0", "data.synthetic.sizes.test"),
+    ("data.synthetic.kinds=[beep,cow]", "data.synthetic.kinds[1]"),
+    ("audio.fmax=9000", "audio.fmax"),
+    ("device=tpu", "device"),
+])
+def test_bad_value_is_named(override, key):
+    with pytest.raises(ConfigError, match=re.escape(f"key '{key}'")):
+        compose("smoke", [override])
+
+
+def test_unknown_experiment():
+    with pytest.raises(ConfigError, match="experiment/nope"):
+        compose("nope")
+
+
+def test_saved_plan_loads_back_identically(tmp_path):
+    plan = compose("smoke", ["data.synthetic.seed=5"])
+    save(plan, tmp_path / "plan.yaml")
+    again = load(tmp_path / "plan.yaml")
+    assert OmegaConf.to_container(again) == OmegaConf.to_container(plan)
+    (tmp_path / "bad.yaml").write_text((tmp_path / "plan.yaml").read_text().replace("seed: 5", "seed: five"))
+    with pytest.raises(ConfigError, match=r"bad.yaml: key 'data.synthetic.seed'"):
+        load(tmp_path / "bad.yaml")
+
+
+def test_cli_reports_config_errors(capsys):
+    assert cli(["config", "--experiment", "smoke", "device=tpu"]) == 2
+    assert "key 'device'" in capsys.readouterr().err
