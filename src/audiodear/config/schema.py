@@ -2,8 +2,9 @@
 
 Every group under ``params/`` maps to one dataclass here. Merging the composed YAML into these
 structured configs rejects unknown keys and wrong types with a message that names the full key
-(``Key 'lr' not in 'TeacherTrain'  full_key: train.lr``). Checks that types cannot express live
-in ``validate.py``.
+(``Key 'lr' not in 'TrainGroup'  full_key: train.lr``). Checks that types cannot express live
+in ``validate.py``. Variant and setting entries are partial overrides of a ``base`` entry; each is
+checked by merging it onto the base (``validate.py``).
 """
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from typing import Any, Dict, List, Optional
 from omegaconf import MISSING
 
 
+# --- data ----------------------------------------------------------------------------------------
 @dataclass
 class CorpusSizes:
     train: int = 2400
@@ -31,14 +33,13 @@ class SyntheticCorpus:
 
 @dataclass
 class RealSource:
-    """One captioned corpus the user has on disk (paths relative to ``data.root`` or absolute)."""
+    """One captioned corpus the user has on disk (paths relative to ``data.root``)."""
 
     format: str = MISSING  # audiocaps | clotho | wavcaps
     metadata: str = MISSING  # CSV (audiocaps, clotho) or JSON (wavcaps)
     audio_dir: str = MISSING
     split: str = MISSING  # train | valid | test
-    # AudioCaps only: how a row's audio file is named on disk (Python format fields of the CSV row)
-    audio_name: str = "{youtube_id}_{start_time}.wav"
+    audio_name: str = "{youtube_id}_{start_time}.wav"  # AudioCaps: file name from CSV fields
 
 
 @dataclass
@@ -49,7 +50,7 @@ class Data:
     sample_rate: int = 16000
     synthetic: SyntheticCorpus = field(default_factory=SyntheticCorpus)
     sources: List[RealSource] = field(default_factory=list)
-    testset: Optional[str] = None  # versioned test-set definition (CSV: id, caption); None: every test clip
+    testset: Optional[str] = None  # versioned test-set definition (JSON) under root; None: every test clip
     validation: str = "strict"  # strict | lenient
 
 
@@ -66,6 +67,149 @@ class Audio:
     fmax: float = 8000.0
 
 
+# --- representations -----------------------------------------------------------------------------
+@dataclass
+class VaeTrain:
+    steps: int = 1500
+    batch_size: int = 32
+    crop_frames: int = 64
+    lr: float = 1e-3
+    kl_weight: float = 1e-6
+    seed: int = 0
+
+
+@dataclass
+class Vae:
+    kind: str = "embedded"  # embedded (trained by the DAG) | pretrained (diffusers folder)
+    path: Optional[str] = None  # pretrained: the VAE folder (config.json + weights)
+    block_out_channels: List[int] = field(default_factory=lambda: [32, 64, 64])
+    layers_per_block: int = 1
+    latent_channels: int = 8
+    norm_num_groups: int = 16
+    patch: int = 4
+    shard_size: int = 256  # clips per latent shard
+    train: VaeTrain = field(default_factory=VaeTrain)
+
+
+@dataclass
+class Vocoder:
+    kind: str = "griffin_lim"  # griffin_lim | hifigan
+    path: Optional[str] = None  # hifigan: the vocoder folder
+    n_iter: int = 32  # griffin_lim iterations
+
+
+@dataclass
+class TextSlot:
+    kind: str = "minilm"  # minilm | flan_t5
+    path: Optional[str] = None  # flan_t5: local folder
+    max_tokens: int = 32
+
+
+@dataclass
+class ClapSlot:
+    kind: str = "small"  # small (trained by the DAG) | laion (630k-audioset-fusion-best)
+    checkpoint: Optional[str] = None  # laion: the .pt file
+    roberta: Optional[str] = None  # laion: local roberta-base folder (config + tokenizer)
+    embed_dim: int = 128
+    epochs: int = 12
+    batch_size: int = 64
+    lr: float = 2e-3
+    seed: int = 0
+
+
+@dataclass
+class Text:
+    text_slot: TextSlot = field(default_factory=TextSlot)
+    clap_slot: ClapSlot = field(default_factory=ClapSlot)
+    text_set: str = "t5+clap"  # what the teacher is conditioned on
+
+
+# --- models and training -------------------------------------------------------------------------
+@dataclass
+class Model:
+    size: str = "embedded"  # debug | embedded | base | large
+    width: Optional[int] = None  # None: the preset's
+    encoder_depth: Optional[int] = None
+    decoder_depth: Optional[int] = None
+    heads: Optional[int] = None
+    head_depth: Optional[int] = None
+    head_width: Optional[int] = None
+    mask_ratio_min: float = 0.7
+    attn_dropout: float = 0.1
+    proj_dropout: float = 0.1
+    cond_drop_prob: float = 0.1
+    diffusion_batch_mul: int = 4
+    init_from: Optional[str] = None  # a MAR ImageNet checkpoint (LTH14/mar release format)
+
+
+@dataclass
+class Train:
+    steps: int = 3000
+    batch_size: int = 64
+    grad_accum: int = 1
+    lr: float = 1e-3
+    weight_decay: float = 0.02
+    betas: List[float] = field(default_factory=lambda: [0.9, 0.95])
+    warmup_steps: int = 100
+    ema_decay: float = 0.999
+    grad_clip: float = 3.0
+    precision: str = "fp32"  # fp32 | bf16
+    checkpoint_every: int = 250
+    log_every: int = 50
+    gpus: int = 1  # >1: the training rule launches torchrun with one process per GPU
+
+
+@dataclass
+class SamplingBase:
+    iterations: int = 16
+    temperature: float = 1.0
+    cfg_level: str = "noise"  # none | noise | representation
+    cfg_scale: float = 5.0
+    cfg_schedule: str = "linear"  # linear | constant
+    diffusion_steps: int = 100
+
+
+@dataclass
+class Teacher:
+    batch_size: int = 50  # clips generated per batch
+    seed: int = 0
+    base: SamplingBase = field(default_factory=SamplingBase)
+    settings: Dict[str, Any] = field(default_factory=lambda: {"main": {}})  # name -> overrides of base
+
+
+@dataclass
+class StudentBase:
+    objective: str = "energy"  # energy | flow_matching | shortcut | meanflow
+    energy_m: int = 2
+    energy_alpha: float = 1.0
+    head_design: str = "b"  # b: noise main input, h via AdaLN (the paper's); a: swapped
+    noise_dim: int = 128
+    distill_weight: float = 1000.0  # λ
+    freeze_backbone: bool = False
+    text_set: str = "t5+clap"
+
+
+@dataclass
+class StudentTrain:
+    steps: int = 800
+    lr: float = 5e-4
+    warmup_steps: int = 50
+    batch_size: int = 64
+    ema_decay: float = 0.998
+
+
+@dataclass
+class Student:
+    train: StudentTrain = field(default_factory=StudentTrain)
+    base: StudentBase = field(default_factory=StudentBase)
+    variants: Dict[str, Any] = field(default_factory=lambda: {"main": {}})
+    sampling: SamplingBase = field(default_factory=lambda: SamplingBase(cfg_level="representation", cfg_scale=4.0))
+    settings: Dict[str, Any] = field(default_factory=lambda: {"main": {}})
+    sweep_variants: List[str] = field(default_factory=lambda: ["main"])  # variants sampled at every setting
+    batch_size: int = 50
+    seed: int = 0
+
+
 @dataclass
 class Plan:
     experiment_name: str = MISSING
@@ -75,3 +219,10 @@ class Plan:
     tables_dir: str = "paper_tables"
     data: Data = field(default_factory=Data)
     audio: Audio = field(default_factory=Audio)
+    vae: Vae = field(default_factory=Vae)
+    vocoder: Vocoder = field(default_factory=Vocoder)
+    text: Text = field(default_factory=Text)
+    model: Model = field(default_factory=Model)
+    train: Train = field(default_factory=Train)
+    teacher: Teacher = field(default_factory=Teacher)
+    student: Student = field(default_factory=Student)

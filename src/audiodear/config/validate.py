@@ -6,7 +6,7 @@ from omegaconf import DictConfig
 from ..errors import ConfigError
 
 
-def _fail(where: str, key: str, message: str) -> None:
+def _fail(where: str, key: str, message: str):
     raise ConfigError(f"{where}: key {key!r}: {message}")
 
 
@@ -59,3 +59,56 @@ def check_plan(plan: DictConfig, where: str) -> None:
         _fail(where, "audio.win_length", f"{audio.win_length} exceeds audio.n_fft {audio.n_fft}")
     if not 0 <= audio.fmin < audio.fmax <= audio.sample_rate / 2:
         _fail(where, "audio.fmax", f"need 0 <= fmin < fmax <= sample_rate/2, got {audio.fmin}, {audio.fmax}")
+    check_models(plan, where)
+
+
+def check_models(plan: DictConfig, where: str) -> None:
+    from ..models.build import PRESETS
+    from ..text.conditioning import TEXT_SETS
+    from .variants import NAME, student_setting, student_variant, teacher_setting
+
+    _choice(where, "vae.kind", plan.vae.kind, {"embedded", "pretrained"})
+    if plan.vae.kind == "pretrained" and not plan.vae.path:
+        _fail(where, "vae.path", "a pretrained VAE needs the path of its diffusers folder")
+    _choice(where, "vocoder.kind", plan.vocoder.kind, {"griffin_lim", "hifigan"})
+    if plan.vocoder.kind == "hifigan" and not plan.vocoder.path:
+        _fail(where, "vocoder.path", "the HiFi-GAN vocoder needs the path of its folder")
+    _choice(where, "text.text_slot.kind", plan.text.text_slot.kind, {"minilm", "flan_t5"})
+    if plan.text.text_slot.kind == "flan_t5" and not plan.text.text_slot.path:
+        _fail(where, "text.text_slot.path", "Flan-T5 needs the path of its local folder")
+    _choice(where, "text.clap_slot.kind", plan.text.clap_slot.kind, {"small", "laion"})
+    if plan.text.clap_slot.kind == "laion":
+        for key in ("checkpoint", "roberta"):
+            if not plan.text.clap_slot[key]:
+                _fail(where, f"text.clap_slot.{key}", "LAION-CLAP needs a local checkpoint and roberta-base folder")
+    _choice(where, "text.text_set", plan.text.text_set, set(TEXT_SETS))
+    _choice(where, "model.size", plan.model.size, set(PRESETS))
+    _fraction(where, "model.cond_drop_prob", plan.model.cond_drop_prob)
+    _choice(where, "train.precision", plan.train.precision, {"fp32", "bf16"})
+    for key in ("steps", "batch_size", "grad_accum", "gpus"):
+        _positive(where, f"train.{key}", plan.train[key])
+    for group, names, resolve in (("teacher.settings", plan.teacher.settings, teacher_setting),
+                                  ("student.variants", plan.student.variants, student_variant),
+                                  ("student.settings", plan.student.settings, student_setting)):
+        if "main" not in names:
+            _fail(where, group, "needs an entry named 'main' (the default)")
+        for name in names:
+            if not NAME.match(name):
+                _fail(where, f"{group}.{name}", "names may use letters, digits, '_', '.', '+', '-'")
+            entry = resolve(plan, name)
+            if group.endswith("settings"):
+                _choice(where, f"{group}.{name}.cfg_level", entry["cfg_level"], {"none", "noise", "representation"})
+                _choice(where, f"{group}.{name}.cfg_schedule", entry["cfg_schedule"], {"linear", "constant"})
+                _positive(where, f"{group}.{name}.iterations", entry["iterations"])
+            else:
+                _choice(where, f"{group}.{name}.objective", entry["objective"], {"energy", "flow_matching", "shortcut", "meanflow"})
+                _choice(where, f"{group}.{name}.head_design", entry["head_design"], {"a", "b"})
+                _choice(where, f"{group}.{name}.text_set", entry["text_set"], set(TEXT_SETS))
+                if entry["energy_m"] < 2:
+                    _fail(where, f"{group}.{name}.energy_m", f"the energy score needs m >= 2 samples, got {entry['energy_m']}")
+    for name in plan.student.settings:
+        if student_setting(plan, name)["cfg_level"] == "noise":
+            _fail(where, f"student.settings.{name}.cfg_level", "noise-level CFG needs a diffusion head; use 'representation'")
+    for v in plan.student.sweep_variants:
+        if v not in plan.student.variants:
+            _fail(where, "student.sweep_variants", f"{v!r} is not a student variant")

@@ -1,0 +1,80 @@
+"""Training the embedded default's VAE: AudioLDM's autoencoder family, small, on the corpus mels.
+
+The architecture is diffusers' ``AutoencoderKL`` (AudioLDM's VAE at paper scale) with fewer
+channels. AudioLDM trains its VAE with L1 reconstruction + KL + adversarial/perceptual terms; the
+embedded VAE uses L1 + a small KL weight only (no discriminator: it would not train in the CPU
+budget, and the latent geometry, not mel sharpness, is what the generators depend on). Training
+uses random time crops (the model is fully convolutional). Afterwards the latent scaling factor is
+set as LDM's ``scale_by_std`` does: 1 / std of the training latents.
+"""
+from __future__ import annotations
+
+import logging
+import time
+from dataclasses import dataclass
+
+import torch
+import torch.nn.functional as F
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class VaeTrainConfig:
+    steps: int = 1500
+    batch_size: int = 32
+    crop_frames: int = 64
+    lr: float = 1e-3
+    kl_weight: float = 1e-6
+    seed: int = 0
+
+
+def _kl(posterior) -> torch.Tensor:
+    return posterior.kl().mean()
+
+
+def train_vae(vae, mel_train: torch.Tensor, cfg: VaeTrainConfig) -> dict:
+    """Train ``vae`` in place on (N, T, F) log-mels; return losses."""
+    g = torch.Generator().manual_seed(cfg.seed)
+    torch.manual_seed(cfg.seed)
+    opt = torch.optim.AdamW(vae.parameters(), lr=cfg.lr, weight_decay=0.0)
+    sched = torch.optim.lr_scheduler.OneCycleLR(opt, max_lr=cfg.lr, total_steps=cfg.steps, pct_start=0.05)
+    n, t_all, _ = mel_train.shape
+    crop = min(cfg.crop_frames, t_all)
+    vae.train()
+    t0, history = time.time(), []
+    for step in range(cfg.steps):
+        idx = torch.randint(0, n, (cfg.batch_size,), generator=g)
+        starts = torch.randint(0, t_all - crop + 1, (cfg.batch_size,), generator=g)
+        x = torch.stack([mel_train[i, s:s + crop] for i, s in zip(idx.tolist(), starts.tolist())]).unsqueeze(1)
+        posterior = vae.encode(x).latent_dist
+        recon = vae.decode(posterior.sample(generator=g)).sample
+        rec = F.l1_loss(recon, x)
+        loss = rec + cfg.kl_weight * _kl(posterior)
+        opt.zero_grad(set_to_none=True)
+        loss.backward()
+        torch.nn.utils.clip_grad_norm_(vae.parameters(), 1.0)
+        opt.step()
+        sched.step()
+        history.append(rec.item())
+        if (step + 1) % 100 == 0 or step + 1 == cfg.steps:
+            log.info("vae step %d/%d mel L1 %.4f (%.1f s)", step + 1, cfg.steps, sum(history[-100:]) / len(history[-100:]),
+                     time.time() - t0)
+    vae.eval()
+    return {"steps": cfg.steps, "final_train_l1": sum(history[-100:]) / len(history[-100:]), "seconds": time.time() - t0}
+
+
+@torch.no_grad()
+def latent_std(vae, mel: torch.Tensor, batch: int = 64) -> float:
+    """Std of the unscaled posterior means over a set of mels (LDM's scale_by_std uses 1 / this)."""
+    z = torch.cat([vae.encode(mel[i:i + batch].unsqueeze(1)).latent_dist.mean for i in range(0, len(mel), batch)])
+    return float(z.flatten().std())
+
+
+@torch.no_grad()
+def reconstruction_l1(vae, mel: torch.Tensor, batch: int = 64) -> float:
+    errs = []
+    for i in range(0, len(mel), batch):
+        x = mel[i:i + batch].unsqueeze(1)
+        errs.append((vae.decode(vae.encode(x).latent_dist.mean).sample - x).abs().mean(dim=(1, 2, 3)))
+    return float(torch.cat(errs).mean())

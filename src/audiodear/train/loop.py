@@ -1,0 +1,134 @@
+"""One training loop for the teacher and every student.
+
+AdamW with linear warm-up, EMA, gradient clipping, gradient accumulation, bf16 autocast where the
+device supports it, and data-parallel training over ``torchrun`` processes (gloo on CPU, NCCL on
+GPU). A checkpoint (safetensors, with optimizer and RNG state) is written every
+``checkpoint_every`` steps and at the end; a run finding one resumes from it and, on CPU, ends
+with the same weights as an uninterrupted run. A non-finite loss stops the run with a clear error
+and leaves the last good checkpoint in place. Losses go to a JSON-lines log the DAG declares.
+"""
+from __future__ import annotations
+
+import contextlib
+import json
+import logging
+import math
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import torch
+import torch.distributed as dist
+from torch import nn
+
+from ..errors import TrainingError
+from .checkpoint import load_checkpoint, save_checkpoint
+from .data import TokenData
+from .ema import EMA
+
+log = logging.getLogger(__name__)
+CHECKPOINT = "ckpt-last.safetensors"
+
+
+@dataclass
+class TrainConfig:
+    steps: int
+    batch_size: int  # global, over all processes and accumulation steps
+    lr: float
+    grad_accum: int = 1
+    weight_decay: float = 0.02
+    betas: tuple = (0.9, 0.95)
+    warmup_steps: int = 100
+    ema_decay: float = 0.999
+    grad_clip: float = 3.0
+    precision: str = "fp32"  # fp32 | bf16
+    checkpoint_every: int = 200
+    log_every: int = 25
+    seed: int = 0
+
+
+class _Step(nn.Module):
+    """Model + objective as one module, so DDP sees the forward pass it synchronises."""
+
+    def __init__(self, model: nn.Module, objective, autocast):
+        super().__init__()
+        self.model, self.objective, self.autocast = model, objective, autocast
+
+    def forward(self, batch, key: int):
+        return self.objective(self.model, batch, key, self.autocast)
+
+
+def lr_at(step: int, cfg: TrainConfig) -> float:
+    """Linear warm-up, then constant (MAR's schedule after warm-up)."""
+    return cfg.lr * min(1.0, (step + 1) / max(1, cfg.warmup_steps))
+
+
+def train(model: nn.Module, objective, data: TokenData, cfg: TrainConfig, workdir: str | Path,
+          loss_log: str | Path, config_hash: str, device: str = "cpu") -> dict:
+    """Train in place; return a summary. ``workdir`` holds the resumable checkpoint."""
+    world = dist.get_world_size() if dist.is_initialized() else 1
+    rank = dist.get_rank() if dist.is_initialized() else 0
+    if cfg.batch_size % (world * cfg.grad_accum):
+        raise ValueError(f"batch size {cfg.batch_size} is not divisible by {world} processes x {cfg.grad_accum} accumulation steps")
+    micro_global = cfg.batch_size // cfg.grad_accum
+    model.to(device).train()
+    params = [p for p in model.parameters() if p.requires_grad]
+    opt = torch.optim.AdamW(params, lr=cfg.lr, betas=tuple(cfg.betas), weight_decay=cfg.weight_decay)
+    ema = EMA(model, cfg.ema_decay)
+    autocast = (lambda: torch.autocast(torch.device(device).type, dtype=torch.bfloat16)) if cfg.precision == "bf16" \
+        else contextlib.nullcontext
+    step_module = _Step(model, objective, autocast)
+    if world > 1:
+        step_module = nn.parallel.DistributedDataParallel(step_module, find_unused_parameters=False)
+
+    workdir = Path(workdir)
+    ckpt = workdir / CHECKPOINT
+    start = 0
+    if ckpt.is_file():
+        start = load_checkpoint(ckpt, model=model, ema=ema.shadow, optimizer=opt, config_hash=config_hash)
+        log.info("resuming from %s at step %d", ckpt, start)
+    loss_log = Path(loss_log)
+    if rank == 0:
+        loss_log.parent.mkdir(parents=True, exist_ok=True)
+        if start == 0:
+            loss_log.write_text("")
+    t0, last = time.time(), {}
+    for step in range(start, cfg.steps):
+        for group in opt.param_groups:
+            group["lr"] = lr_at(step, cfg)
+        opt.zero_grad(set_to_none=True)
+        logs_acc: dict[str, float] = {}
+        for micro in range(cfg.grad_accum):
+            key = step * cfg.grad_accum + micro
+            batch = data.batch(key, micro_global, rank, world, cfg.seed, device)
+            sync = micro == cfg.grad_accum - 1 or world == 1
+            ctx = contextlib.nullcontext() if sync else step_module.no_sync()
+            with ctx:
+                loss, logs = step_module(batch, key)
+                if not torch.isfinite(loss):
+                    raise TrainingError(f"non-finite loss ({loss.item()}) at step {step}; the last good checkpoint "
+                                        f"is kept at {ckpt if ckpt.is_file() else '(none written yet)'}")
+                (loss / cfg.grad_accum).backward()
+            for k, v in logs.items():
+                logs_acc[k] = logs_acc.get(k, 0.0) + v / cfg.grad_accum
+        grad_norm = torch.nn.utils.clip_grad_norm_(params, cfg.grad_clip) if cfg.grad_clip > 0 else torch.tensor(0.0)
+        opt.step()
+        ema.update(model)
+        last = {"step": step + 1, "lr": lr_at(step, cfg), "grad_norm": float(grad_norm), **logs_acc}
+        if rank == 0:
+            with open(loss_log, "a") as fh:
+                fh.write(json.dumps(last) + "\n")
+            done = step + 1
+            if done % cfg.log_every == 0 or done == cfg.steps:
+                rate = (done - start) / max(1e-9, time.time() - t0)
+                eta = (cfg.steps - done) / max(rate, 1e-9)
+                log.info("step %d/%d loss %.4f (%s) %.2f steps/s, ETA %.0fs", done, cfg.steps, last["loss"],
+                         ", ".join(f"{k} {v:.4f}" for k, v in logs_acc.items() if k != "loss"), rate, eta)
+            if done % cfg.checkpoint_every == 0 or done == cfg.steps:
+                save_checkpoint(ckpt, model=model, ema=ema.shadow, optimizer=opt, step=done, config_hash=config_hash)
+    return {"steps": cfg.steps, "resumed_from": start, "seconds": time.time() - t0, "last": last,
+            "ema": ema.shadow, "world_size": world}
+
+
+def is_finite_model(model: nn.Module) -> bool:
+    return all(math.isfinite(float(p.detach().abs().sum())) for p in model.parameters())
