@@ -3,6 +3,7 @@ import hashlib
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 import pytest
 
 from audiodear.audio.io import read_mono, write_wav
@@ -81,6 +82,25 @@ def test_loudness_normalised_to_target(tmp_path, sources):
         assert true_peak_dbtp(x) <= -1.0 + 0.05
     # The systems' inputs differ by 33 dB; the bundle's clips all sit at -23 LUFS.
     assert np.allclose(levels, -23.0, atol=0.2), levels
+
+
+def test_versions_of_a_clip_get_one_length(tmp_path, sources):
+    srcs, captions, kinds = sources
+    longer = make_sources(tmp_path / "longer", seconds=0.75)[0][SYSTEM_NAMES[2]]
+    srcs = {**srcs, SYSTEM_NAMES[2]: longer}
+    build_bundle(tmp_path / "b", srcs, captions, make_config(), kinds)
+    key = read_json(tmp_path / "b" / "key.json")
+    lengths = {}
+    for bid, t in key["trials"].items():
+        x = read_mono(tmp_path / "b" / "raters" / "audio" / f"{bid}.wav", SR)
+        lengths.setdefault(t["clip_id"], set()).add(x.size)
+    assert all(v == {int(0.6 * SR)} for v in lengths.values()), lengths
+    report = pd.read_csv(tmp_path / "b" / "loudness.csv")
+    trimmed = report.groupby("system").trimmed_s.max()
+    assert trimmed[SYSTEM_NAMES[2]] == pytest.approx(0.15) and trimmed[SYSTEM_NAMES[0]] == 0
+    build_bundle(tmp_path / "c", srcs, captions, make_config(equalise_duration=False), kinds)
+    sizes = {read_mono(p, SR).size for p in (tmp_path / "c" / "raters" / "audio").glob("*.wav")}
+    assert sizes == {int(0.6 * SR), int(0.75 * SR)}
 
 
 def test_loudness_fallbacks_and_peak_limit():

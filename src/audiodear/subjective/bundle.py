@@ -11,6 +11,10 @@ Layout (``out_dir``)::
     key.json             answer key: blinded id -> system, clip id; attention-check answers; loudness
     loudness.csv         per clip: measured loudness, gain, peak reduction (reveals systems)
 
+Blinding: every (system, clip) trial gets a random id; all versions of a clip are trimmed to the
+shortest one (optional, on by default) and loudness-normalised the same way (``loudness``), so
+neither the level nor the length tells systems apart.
+
 The bundle is a pure function of its inputs and configuration: the same inputs and seed give the
 same files byte for byte. Its ``bundle_id`` is a hash of what raters receive, so ratings made on
 another version of a bundle are recognised and refused at ingestion. The folder is assembled next
@@ -74,10 +78,12 @@ def build_bundle(out_dir: str | Path, sources: dict[str, dict[str, Path]], capti
     audio_dir = staging / "raters" / "audio"
     audio_dir.mkdir(parents=True)
 
+    audio = {pair: read_mono(sources[pair[0]][pair[1]], cfg.sample_rate) for pair in pairs}
+    trimmed = equalise_durations(audio, cfg.sample_rate) if cfg.equalise_duration else {}
     trials, key_trials, loud_rows, durations = [], {}, [], []
     normalised: dict[tuple[str, str], Path] = {}
     for bid, (system, clip) in zip(ids, pairs):
-        samples = read_mono(sources[system][clip], cfg.sample_rate)
+        samples = audio[(system, clip)]
         y, result = loudness.normalise(samples, cfg.sample_rate, cfg.loudness_lufs, cfg.peak_dbtp)
         dest = audio_dir / f"{bid}.wav"
         write_wav(dest, y, cfg.sample_rate)
@@ -85,7 +91,8 @@ def build_bundle(out_dir: str | Path, sources: dict[str, dict[str, Path]], capti
         durations.append(len(samples) / cfg.sample_rate)
         trials.append({"id": bid, "audio": f"audio/{bid}.wav", "caption": captions[clip], "attention_check": False})
         key_trials[bid] = {"system": system, "clip_id": clip, "attention_check": False}
-        loud_rows.append({"blinded_id": bid, "system": system, "clip_id": clip, **result.as_dict()})
+        loud_rows.append({"blinded_id": bid, "system": system, "clip_id": clip,
+                          "trimmed_s": round(trimmed.get((system, clip), 0) / cfg.sample_rate, 4), **result.as_dict()})
 
     key_checks = {}
     for bid, check in zip(ids[len(pairs):], checks):
@@ -123,6 +130,29 @@ def build_bundle(out_dir: str | Path, sources: dict[str, dict[str, Path]], capti
             "attention_checks": len(checks), "available": len(available),
             "peak_limited": sum(r["peak_reduction_db"] > 0 for r in loud_rows),
             "silent": sum(r["method"].startswith("silent") for r in loud_rows)}
+
+
+def equalise_durations(audio: dict[tuple[str, str], np.ndarray], sample_rate: int) -> dict[tuple[str, str], int]:
+    """Trim every version of a clip to the shortest one (in place); return the samples cut per pair.
+
+    Different lengths per system (e.g. 10 s references, 10.24 s generations) would let raters tell
+    systems apart from the player's time display. A trimmed clip gets a 10 ms fade-out so that
+    the cut does not click.
+    """
+    shortest: dict[str, int] = {}
+    for (_, clip), x in audio.items():
+        shortest[clip] = min(shortest.get(clip, x.size), x.size)
+    fade = max(1, int(0.01 * sample_rate))
+    cut = {}
+    for pair, x in audio.items():
+        n = shortest[pair[1]]
+        if x.size > n:
+            y = x[:n].astype(np.float64)
+            k = min(fade, n)
+            y[n - k:] *= 0.5 * (1.0 + np.cos(np.linspace(0.0, np.pi, k)))
+            audio[pair] = y
+            cut[pair] = x.size - n
+    return cut
 
 
 def _write_rater_files(folder: Path, doc: dict, n_checks: int, clip_seconds: float) -> None:

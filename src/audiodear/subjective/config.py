@@ -43,6 +43,7 @@ class SubjectiveConfig:
     attention_checks: int = 2
     attention_max_failures: int = 0
     require_complete: bool = True
+    equalise_duration: bool = True  # trim every version of a clip to the shortest one
     loudness_lufs: float = -23.0
     peak_dbtp: float = -1.0
     sample_rate: int = 16000

@@ -1,5 +1,15 @@
 """Read the rating files raters sent back, validate them, and un-blind them with the key.
 
+A rating file, as the page (``page/app.js``) exports it::
+
+    {"format": "audiodear-listening-test-ratings", "version": 1, "bundle_id": "b…", "rater_id": "…",
+     "started_at": ISO time, "finished_at": ISO time, "exported_at": ISO time, "n_trials": 40,
+     "complete": true, "trials": [{"blinded_id": "t…", "position": 1, "rel": 4, "ovl": 3,
+     "play_count": 1, "attention_check": false, "rated_at": ISO time}, …]}
+
+``play_count`` counts playback starts of the trial; ``attention_check`` is informative only (the
+key decides which trials are checks).
+
 Every problem becomes a row of the validation report (file, rater, trial, problem, detail, action);
 nothing is dropped silently. Problem classes and what they cost:
 

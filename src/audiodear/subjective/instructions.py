@@ -12,8 +12,14 @@ def _sections(n_trials: int, n_checks: int, minutes: int) -> list[tuple[str, lis
         s = SCALES[key]
         labels = ", ".join(f"{i} = {label}" for i, label in enumerate(s["labels"], start=1))
         scale_items.append(f"{s['question']} ({labels})")
-    checks = ([f"{n_checks} of the trials are attention checks: their text tells you which ratings to give. "
-               "Please follow it exactly."] if n_checks else [])
+    if n_checks == 1:
+        checks = ["One of the trials is an attention check: its text tells you which ratings to give. "
+                  "Please follow it exactly."]
+    elif n_checks > 1:
+        checks = [f"{n_checks} of the trials are attention checks: their text tells you which ratings to give. "
+                  "Please follow it exactly."]
+    else:
+        checks = []
     return [
         ("What you will do", [
             f"You will hear {n_trials} short sounds, one at a time, each shown with a text description. "
@@ -33,7 +39,8 @@ def _sections(n_trials: int, n_checks: int, minutes: int) -> list[tuple[str, lis
             "Your progress is saved in this browser. You can close the page and continue later: "
             "open it again in the same browser and enter the same rater name.",
             "At the end, press \"Download ratings\" and send the downloaded file back to us. "
-            "The file holds your rater name, the ratings and the time you spent; nothing else.",
+            "The file holds your rater name, your ratings, how often you played each sound and when you "
+            "rated it; nothing else.",
         ]),
     ]
 

@@ -234,7 +234,7 @@
       format: EXPORT_FORMAT, version: 1, bundle_id: data.bundle_id, rater_id: session.rater_id,
       started_at: session.started_at, finished_at: session.finished_at,
       exported_at: new Date().toISOString(), n_trials: session.order.length,
-      complete: trials.length === session.order.length, user_agent: navigator.userAgent, trials: trials,
+      complete: trials.length === session.order.length, trials: trials,
     };
     const blob = new Blob([JSON.stringify(doc, null, 2) + "\n"], {type: "application/json"});
     const url = URL.createObjectURL(blob);
