@@ -4,6 +4,7 @@
 # The table rule always runs: without rating files it writes a table that says no ratings were
 # collected, and it does not need the bundle.
 import glob
+import os
 
 SUBJ_DIR = f"{R}/subjective"
 SUBJ_RATINGS = os.path.join(PLAN.subjective.ratings_dir, PLAN.experiment_name)
