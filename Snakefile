@@ -14,6 +14,10 @@ configfile: "workflow/config.yaml"
 
 include: "workflow/rules/common.smk"
 include: "workflow/rules/data.smk"
+include: "workflow/rules/representations.smk"
+include: "workflow/rules/teacher.smk"
+include: "workflow/rules/student.smk"
+include: "workflow/rules/subjective.smk"
 include: "workflow/rules/report.smk"
 
 

@@ -1,7 +1,9 @@
 # Loads the plan and defines the paths and input functions the rule files share.
 import os
+import re
 
 from audiodear.config import compose, load, to_dict
+from audiodear.config.variants import student_runs, student_setting, student_variant, teacher_setting
 
 
 def _load_plan():

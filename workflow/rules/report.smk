@@ -19,3 +19,8 @@ rule corpus_table:
 rule paper_tables:
     input:
         rules.corpus_table.output,
+        rules.reconstruction_table.output,
+        teacher_audio(),
+        student_audio(),
+        rules.subjective_table.output,
+        rules.subjective_bundle.output.key,

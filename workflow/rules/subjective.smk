@@ -27,6 +27,8 @@ rule subjective_bundle:
         loudness=f"{SUBJ_DIR}/bundle/loudness.csv",
     params:
         cfg=section("subjective"),
+    conda:
+        CONDA_ENV
     log:
         f"{LOGS}/subjective_bundle.log",
     script:
@@ -45,6 +47,8 @@ rule subjective_ratings:
         summary=f"{SUBJ_DIR}/ratings/summary.json",
     params:
         cfg=section("subjective"),
+    conda:
+        CONDA_ENV
     log:
         f"{LOGS}/subjective_ratings.log",
     script:
@@ -62,6 +66,8 @@ rule subjective_table:
     params:
         cfg=section("subjective"),
         ratings_dir=SUBJ_RATINGS,
+    conda:
+        CONDA_ENV
     log:
         f"{LOGS}/subjective_table.log",
     script:

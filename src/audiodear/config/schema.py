@@ -211,6 +211,31 @@ class Student:
 
 
 @dataclass
+class SubjectiveSystem:
+    name: str = MISSING  # table label (never shown to raters)
+    audio: str = MISSING  # "<system>/<variant>/<setting>" under results/<exp>/audio/
+    paper: Optional[str] = None  # row of the paper's Table 9 to show beside ours
+
+
+@dataclass
+class Subjective:
+    systems: List[SubjectiveSystem] = field(default_factory=list)
+    reference_name: str = "Ground truth"
+    reference_paper: Optional[str] = "Ground truth"
+    clips_per_system: int = 30
+    seed: int = 2024
+    stratify_by: str = "n_events"  # none | n_events | first_kind
+    attention_checks: int = 2
+    attention_max_failures: int = 0
+    require_complete: bool = True
+    equalise_duration: bool = True
+    loudness_lufs: float = -23.0
+    peak_dbtp: float = -1.0
+    ratings_dir: str = "data/ratings"
+    title: str = "Listening test"
+
+
+@dataclass
 class Plan:
     experiment_name: str = MISSING
     seed: int = 0
@@ -226,3 +251,4 @@ class Plan:
     train: Train = field(default_factory=Train)
     teacher: Teacher = field(default_factory=Teacher)
     student: Student = field(default_factory=Student)
+    subjective: Subjective = field(default_factory=Subjective)

@@ -22,6 +22,7 @@ from dataclasses import dataclass
 import torch
 
 from ..errors import ConfigError
+from ..models.heads import DiffusionHead
 
 LEVELS = ("none", "noise", "representation")
 
@@ -58,6 +59,8 @@ def sample_tokens(model, cond_seq: torch.Tensor, cfg: SamplingConfig, generator:
     backbone, head = model.backbone, model.head
     n, c = backbone.cfg.seq_len, backbone.cfg.token_dim
     cfg.check(n)
+    if cfg.cfg_level == "noise" and not isinstance(head, DiffusionHead):
+        raise ConfigError("cfg_level 'noise' guides inside diffusion steps; this head has none (use 'representation')")
     b, device = cond_seq.shape[0], cond_seq.device
     orders = torch.stack([torch.randperm(n, generator=generator) for _ in range(b)]).to(device)
     tokens = torch.zeros(b, n, c, device=device)
@@ -76,11 +79,12 @@ def sample_tokens(model, cond_seq: torch.Tensor, cfg: SamplingConfig, generator:
         scale = cfg.cfg_scale if cfg.cfg_schedule == "constant" else 1.0 + (cfg.cfg_scale - 1.0) * (n - left) / n
         if cfg.cfg_level == "noise":
             h_pred = torch.cat([h[:b][to_pred], h[b:][to_pred]])
-            new = head.sample(h_pred, generator, cfg.temperature, cfg_scale=scale, steps=cfg.diffusion_steps)
+            new = head.sample(h_pred, generator, cfg.temperature, cfg_scale=scale, steps=cfg.diffusion_steps,
+                              cfg_halves=True)
         else:
             if cfg.cfg_level == "representation":
                 h = scale * h[:b] + (1.0 - scale) * h[b:]
-            kwargs = {"steps": cfg.diffusion_steps} if getattr(head, "kind", "") == "diffusion" else {}
+            kwargs = {"steps": cfg.diffusion_steps} if isinstance(head, DiffusionHead) else {}
             new = head.sample(h[to_pred], generator, cfg.temperature, **kwargs)
         tokens[to_pred] = new.to(tokens.dtype)
         mask, remaining = mask_next, left

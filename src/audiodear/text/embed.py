@@ -26,20 +26,21 @@ def embed_split(rows: list[dict], root: str | Path, captions: dict[str, str], te
     captioned = torch.tensor([i in captions for i in ids], dtype=torch.bool)
     distinct = sorted({captions[i] for i in ids if i in captions})
     log.info("%d clips, %d captioned, %d distinct captions", len(ids), int(captioned.sum()), len(distinct))
-    tokens, _ = text_encoder.tokens(distinct) if distinct else (torch.zeros(0, text_encoder.max_tokens, text_encoder.dim), None)
-    clap_text = torch.cat([clap.embed_text(distinct[i:i + batch_size]) for i in range(0, len(distinct), batch_size)]) \
-        if distinct else torch.zeros(0, clap.dim)
+    tokens = torch.cat([text_encoder(distinct[i:i + batch_size])[0].cpu() for i in range(0, len(distinct), batch_size)]) \
+        if distinct else torch.zeros(0, text_encoder.max_tokens, text_encoder.d_model)
+    clap_text = torch.cat([clap.embed_text(distinct[i:i + batch_size]).cpu() for i in range(0, len(distinct), batch_size)]) \
+        if distinct else None
     where = {c: k for k, c in enumerate(distinct)}
-    t5 = torch.zeros(len(ids), tokens.shape[1], tokens.shape[2])
-    ct = torch.zeros(len(ids), clap.dim)
-    for n, clip in enumerate(ids):
-        if clip in captions:
-            t5[n], ct[n] = tokens[where[captions[clip]]], clap_text[where[captions[clip]]]
     audio = []
     for i in tqdm(range(0, len(rows), batch_size), desc="clap audio", unit="batch", mininterval=5.0):
         waves = [read_mono(resolve(root, r), sample_rate) for r in rows[i:i + batch_size]]
-        audio.append(clap.embed_audio(waves))
-    clap_audio = torch.cat(audio) if audio else torch.zeros(0, clap.dim)
+        audio.append(clap.embed_audio(waves).cpu())
+    clap_audio = torch.cat(audio)
+    t5 = torch.zeros(len(ids), tokens.shape[1], tokens.shape[2])
+    ct = torch.zeros(len(ids), clap_audio.shape[1])
+    for n, clip in enumerate(ids):
+        if clip in captions:
+            t5[n], ct[n] = tokens[where[captions[clip]]], clap_text[where[captions[clip]]]
     return TextCache(ids, t5, ct, clap_audio, captioned, [captions.get(i, "") for i in ids])
 
 

@@ -40,7 +40,11 @@ class MiniLMEncoder:
     def __init__(self, max_tokens: int = 32, device: str = "cpu"):
         self.max_tokens = max_tokens
         self.device = device
-        self.dim = DIM
+        self.d_model = DIM
+
+    def __call__(self, captions: list[str]) -> tuple[torch.Tensor, torch.Tensor]:
+        """The text-slot interface (as ``FlanT5Encoder``): hidden states and mask."""
+        return self.tokens(captions)
 
     @torch.no_grad()
     def _hidden(self, captions: list[str]):

@@ -1,0 +1,132 @@
+"""A training job, as the DAG's training rules run it (in process, or as ``torchrun`` processes).
+
+The rule writes a job file (JSON: role, variant, input/output paths, the composed plan) and either
+calls ``run`` directly or launches ``torchrun ... -m audiodear train <job file>`` with one process
+per GPU. Each process builds the same model and data; ``train.loop`` handles the rest.
+"""
+from __future__ import annotations
+
+import json
+import logging
+import os
+from pathlib import Path
+
+import torch
+import torch.distributed as dist
+from omegaconf import OmegaConf
+
+from ..audio.latents import load_latents
+from ..config.variants import student_variant
+from ..models.build import ModelSpec, build_model, spec_from_preset
+from ..text.conditioning import TextCache
+from ..utils.device import resolve_device
+from ..utils.hashing import sha256_json
+from .checkpoint import load_weights, save_weights
+from .data import TokenData
+from .loop import TrainConfig, train
+from .objectives import StudentObjective, TeacherObjective
+
+log = logging.getLogger(__name__)
+
+
+def head_options(plan, role: str, variant: dict | None) -> tuple[str, dict]:
+    if role == "teacher":
+        return "diffusion", {"diffusion_batch_mul": plan.model.diffusion_batch_mul}
+    kind = variant["objective"]
+    if kind == "energy":
+        return "energy", {"num_samples": variant["energy_m"], "alpha": variant["energy_alpha"],
+                          "design": variant["head_design"], "noise_dim": variant["noise_dim"]}
+    return kind, {}
+
+
+def model_spec(plan, role: str, variant: dict | None, tokens: torch.Tensor, cond: torch.Tensor) -> ModelSpec:
+    kind, head = head_options(plan, role, variant)
+    m = plan.model
+    return spec_from_preset(m.size, token_dim=tokens.shape[-1], seq_len=tokens.shape[1], cond_len=cond.shape[1],
+                            cond_dim=cond.shape[-1], head_kind=kind, head=head, width=m.width,
+                            encoder_depth=m.encoder_depth, decoder_depth=m.decoder_depth, heads=m.heads,
+                            head_depth=m.head_depth, head_width=m.head_width, mask_ratio_min=m.mask_ratio_min,
+                            attn_dropout=m.attn_dropout, proj_dropout=m.proj_dropout)
+
+
+def load_generator(path: str | Path, device: str = "cpu"):
+    """A trained generator (teacher or student) from its model file, in eval mode."""
+    weights, meta = load_weights(path)
+    model = build_model(ModelSpec(**meta["spec"]))
+    model.load_state_dict(weights)
+    return model.to(device).eval(), meta
+
+
+def _train_config(plan, role: str) -> TrainConfig:
+    t = plan.train
+    cfg = dict(steps=t.steps, batch_size=t.batch_size, lr=t.lr, grad_accum=t.grad_accum, weight_decay=t.weight_decay,
+               betas=tuple(t.betas), warmup_steps=t.warmup_steps, ema_decay=t.ema_decay, grad_clip=t.grad_clip,
+               precision=t.precision, checkpoint_every=t.checkpoint_every, log_every=t.log_every, seed=plan.seed)
+    if role == "student":
+        s = plan.student.train
+        cfg.update(steps=s.steps, lr=s.lr, warmup_steps=s.warmup_steps, batch_size=s.batch_size, ema_decay=s.ema_decay,
+                   checkpoint_every=min(t.checkpoint_every, s.steps))
+    return TrainConfig(**cfg)
+
+
+def run(job: dict) -> dict:
+    """Train one model as ``job`` describes; rank 0 writes the model file. Returns a summary."""
+    plan = OmegaConf.create(job["plan"])
+    device = resolve_device(plan.device)
+    if int(os.environ.get("WORLD_SIZE", "1")) > 1 and not dist.is_initialized():
+        backend = "nccl" if device == "cuda" else "gloo"
+        dist.init_process_group(backend)
+        if device == "cuda":
+            torch.cuda.set_device(int(os.environ.get("LOCAL_RANK", "0")))
+    role, variant = job["role"], None
+    text = TextCache.load(job["text"])
+    ids, tokens, index = load_latents(job["latents"], text.ids)
+    text_set = plan.text.text_set
+    if role == "student":
+        variant = student_variant(plan, job["variant"])
+        text_set = variant["text_set"]
+    cond = text.sequence(text_set)
+    cond_teacher = text.sequence(plan.text.text_set) if text_set != plan.text.text_set else None
+    spec = model_spec(plan, role, variant, tokens, cond)
+    torch.manual_seed(plan.seed)
+    model = build_model(spec)
+    if role == "teacher":
+        objective = TeacherObjective(plan.seed, plan.model.cond_drop_prob)
+        if plan.model.init_from:
+            from ..models.mar_checkpoint import load_mar_checkpoint
+
+            report = load_mar_checkpoint(model.backbone, plan.model.init_from)
+            log.info("initialised from MAR checkpoint: %s", report)
+    else:
+        teacher, _ = load_generator(job["teacher"], "cpu")
+        model.backbone.load_state_dict(teacher.backbone.state_dict())  # the student starts from the teacher
+        if variant["freeze_backbone"]:
+            model.backbone.requires_grad_(False).eval()
+        objective = StudentObjective(teacher.backbone.to(device), plan.seed, plan.model.cond_drop_prob,
+                                     variant["distill_weight"])
+    cfg = _train_config(plan, role)
+    config_hash = sha256_json({"job": {k: v for k, v in job.items() if k != "plan"}, "spec": spec.to_dict(),
+                               "train": cfg.__dict__, "variant": variant})
+    summary = train(model, objective, TokenData(tokens, cond, cond_teacher), cfg, job["workdir"], job["loss_log"],
+                    config_hash, device)
+    if not dist.is_initialized() or dist.get_rank() == 0:
+        weights = summary.pop("ema")
+        if variant is not None and variant["freeze_backbone"]:  # a frozen backbone is the teacher's, bit for bit
+            weights.update({f"backbone.{k}": v for k, v in model.backbone.state_dict().items()})
+        save_weights(job["model"], weights, {"spec": spec.to_dict(), "role": role, "variant": job.get("variant"),
+                                              "text_set": text_set, "latent_shape": index["latent_shape"],
+                                              "patch": index["patch"], "train": {**summary, "clips": len(ids)}})
+    else:
+        summary.pop("ema")
+    if dist.is_initialized():
+        dist.barrier()
+        dist.destroy_process_group()
+    return summary
+
+
+def main(job_file: str) -> None:
+    from ..jobs import setup_logging
+
+    job = json.loads(Path(job_file).read_text())
+    setup_logging(job.get("log"))
+    run(job)

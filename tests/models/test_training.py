@@ -1,0 +1,124 @@
+"""The training loop: resume = uninterrupted, NaN guard, DDP = one process, distillation variants."""
+import contextlib
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import torch
+from omegaconf import OmegaConf
+
+from audiodear.errors import TrainingError
+from audiodear.train.checkpoint import load_weights
+from audiodear.train.data import TokenData
+from audiodear.train.launch import launch
+from audiodear.train.loop import CHECKPOINT, TrainConfig, train
+from audiodear.train.objectives import Batch, StudentObjective, TeacherObjective
+from tiny import tiny_data, tiny_model, tiny_plan, write_training_inputs
+
+HERE = Path(__file__).parent
+
+
+def _cfg(**kw):
+    base = dict(steps=6, batch_size=4, lr=1e-3, warmup_steps=2, ema_decay=0.9, checkpoint_every=3, log_every=3, seed=0)
+    return TrainConfig(**{**base, **kw})
+
+
+def _run(tmp, steps, workdir="work"):
+    model = tiny_model(seed=0)
+    _, tokens, text = tiny_data(16)
+    out = train(model, TeacherObjective(0, 0.1), TokenData(tokens, text.sequence()), _cfg(steps=steps),
+                tmp / workdir, tmp / f"{workdir}.jsonl", config_hash="h")
+    return model, out["ema"]
+
+
+def test_resume_equals_uninterrupted(tmp_path):
+    _run(tmp_path, steps=3, workdir="a")  # the run that is "killed" after its checkpoint at step 3
+    resumed, ema_resumed = _run(tmp_path, steps=6, workdir="a")
+    straight, ema_straight = _run(tmp_path, steps=6, workdir="b")
+    for (k, v), w in zip(resumed.state_dict().items(), straight.state_dict().values()):
+        assert torch.equal(v, w), k
+    for k in ema_straight:
+        assert torch.equal(ema_resumed[k], ema_straight[k]), k
+    lines = (tmp_path / "a.jsonl").read_text().splitlines()
+    assert [json.loads(x)["step"] for x in lines] == [1, 2, 3, 4, 5, 6]
+
+
+def test_non_finite_loss_stops_and_keeps_the_last_good_checkpoint(tmp_path):
+    model = tiny_model()
+    _, tokens, text = tiny_data(16)
+    tokens[:] = torch.where(torch.arange(16).view(16, 1, 1) == 15, torch.nan, tokens)  # one poisoned clip
+    cfg = _cfg(steps=40, checkpoint_every=1)
+    with pytest.raises(TrainingError, match=r"non-finite loss .* at step (\d+); the last good checkpoint is kept"):
+        train(model, TeacherObjective(0, 0.0), TokenData(tokens, text.sequence()), cfg, tmp_path / "w", tmp_path / "l.jsonl", "h")
+    ckpt = tmp_path / "w" / CHECKPOINT
+    from safetensors import safe_open
+    with safe_open(str(ckpt), framework="pt") as f:
+        step = int(f.metadata()["step"])
+        assert all(torch.isfinite(f.get_tensor(k)).all() for k in f.keys() if k.startswith("model."))
+    assert step >= 1
+
+
+def test_lambda_zero_equals_no_distillation():
+    model, teacher = tiny_model("energy", seed=0), tiny_model(seed=1)
+    _, tokens, text = tiny_data(8)
+    batch = Batch(tokens, text.sequence(), torch.arange(8))
+    plain, _ = TeacherObjective(3, 0.1)(model, batch, 2, contextlib.nullcontext)
+    student, logs = StudentObjective(teacher.backbone, 3, 0.1, 0.0)(model, batch, 2, contextlib.nullcontext)
+    assert plain.item() == student.item() and "loss_distill" not in logs
+    distilled, logs = StudentObjective(teacher.backbone, 3, 0.1, 10.0)(model, batch, 2, contextlib.nullcontext)
+    assert logs["loss_distill"] > 0 and distilled.item() == pytest.approx(plain.item() + 10.0 * logs["loss_distill"], rel=1e-5)
+
+
+def _job(tmp, role, inputs, **extra):
+    lat, text = inputs
+    plan = tiny_plan(steps=4, batch_size=8, checkpoint_every=2, warmup_steps=1)
+    plan = OmegaConf.merge(plan, {"student": {"train": {"steps": 3, "batch_size": 8}}})
+    return {"role": role, "variant": extra.pop("variant", None), "latents": str(lat), "text": str(text),
+            "model": str(tmp / role / "model.safetensors"), "loss_log": str(tmp / role / "loss.jsonl"),
+            "workdir": str(tmp / "scratch" / role), "plan": OmegaConf.to_container(plan), **extra}
+
+
+def test_frozen_student_keeps_the_teacher_backbone_bit_identical(tmp_path):
+    inputs = write_training_inputs(tmp_path / "in")
+    teacher_job = _job(tmp_path, "teacher", inputs)
+    launch(teacher_job, tmp_path / "t.json")
+    job = _job(tmp_path, "student", inputs, variant="main", teacher=teacher_job["model"])
+    job["plan"]["student"]["variants"]["frozen"] = {"freeze_backbone": True}
+    job["variant"] = "frozen"
+    launch(job, tmp_path / "s.json")
+    teacher, _ = load_weights(teacher_job["model"])
+    student, meta = load_weights(job["model"])
+    backbone = [k for k in teacher if k.startswith("backbone.")]
+    assert backbone and all(torch.equal(student[k], teacher[k]) for k in backbone)
+    assert any(not torch.equal(student[k], v) for k, v in student.items() if k.startswith("head.")) or meta["spec"]["head_kind"] == "energy"
+
+
+def test_ddp_two_gloo_processes_match_one_process(tmp_path):
+    """Gradients of one step: torchrun with 2 gloo processes on CPU = one process on the whole batch."""
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(HERE), str(HERE.parents[1] / "src")]), "OMP_NUM_THREADS": "1"}
+    proc = subprocess.run([sys.executable, "-m", "torch.distributed.run", "--standalone", "--nproc-per-node", "2",
+                           str(HERE / "ddp_worker.py"), str(tmp_path / "ddp.pt")], env=env, capture_output=True,
+                          text=True, timeout=300)
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    ddp = torch.load(tmp_path / "ddp.pt", weights_only=True)
+    model = tiny_model(seed=0)
+    _, tokens, text = tiny_data(16)
+    data = TokenData(tokens, text.sequence())
+    loss, _ = TeacherObjective(0, 0.1)(model, data.batch(0, 8, 0, 1, 0, "cpu"), 0, contextlib.nullcontext)
+    loss.backward()
+    for name, p in model.named_parameters():
+        torch.testing.assert_close(ddp[name], p.grad, rtol=1e-5, atol=1e-7, msg=name)
+
+
+def test_torchrun_launch_trains_with_two_processes(tmp_path):
+    """The training rule's launch path with 2 processes (gloo on CPU), as a multi-GPU SLURM job runs it."""
+    inputs = write_training_inputs(tmp_path / "in")
+    job = _job(tmp_path, "teacher", inputs)
+    os.environ["PYTHONPATH"] = os.pathsep.join([str(HERE.parents[1] / "src"), os.environ.get("PYTHONPATH", "")])
+    launch(job, tmp_path / "job.json", nprocs=2)
+    weights, meta = load_weights(job["model"])
+    assert meta["train"]["world_size"] == 2 and meta["train"]["steps"] == 4
+    assert all(torch.isfinite(v).all() for v in weights.values())

@@ -1,0 +1,45 @@
+# The IMPACT teacher: MAR backbone + diffusion head, trained on the train split's latents and
+# text conditioning, then sampled at every setting of params/teacher (a wildcard each).
+
+
+rule train_teacher:
+    input:
+        latents=f"{R}/latents/train",
+        text=f"{R}/text/train.safetensors",
+    output:
+        model=f"{R}/models/teacher/model.safetensors",
+        loss_log=f"{R}/models/teacher/loss.jsonl",
+    params:
+        cfg=section("model", "train", "seed"),
+        text_set=PLAN.text.text_set,
+        workdir=f"{R}/scratch/train/teacher",  # resumable checkpoint (kept when a run is killed)
+    threads: 2
+    conda:
+        CONDA_ENV
+    log:
+        f"{LOGS}/train_teacher.log",
+    script:
+        "../scripts/train.py"
+
+
+rule generate_teacher:
+    input:
+        model=f"{R}/models/teacher/model.safetensors",
+        text=f"{R}/text/test.safetensors",
+        vae=vae_folder(),
+    output:
+        directory(f"{R}/audio/teacher/main/{{setting}}"),
+    wildcard_constraints:
+        setting="|".join(re.escape(s) for s in PLAN.teacher.settings),
+    params:
+        sampling=lambda wc: teacher_setting(PLAN, wc.setting),
+        batch=PLAN.teacher.batch_size,
+        seed=PLAN.teacher.seed,
+        cfg=section("vocoder", "audio"),
+    threads: 2
+    conda:
+        CONDA_ENV
+    log:
+        f"{LOGS}/generate_teacher_{{setting}}.log",
+    script:
+        "../scripts/generate.py"

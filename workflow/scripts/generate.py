@@ -1,0 +1,16 @@
+"""Rules generate_teacher / generate_student: the test split at one sampling setting."""
+from audiodear.audio.from_plan import codec_from_plan, vocoder_from_plan
+from audiodear.jobs import Job
+from audiodear.sampling.generate import generate_set
+from audiodear.text.conditioning import TextCache
+from audiodear.train.entry import load_generator
+from audiodear.utils.device import resolve_device
+
+job = Job(snakemake)  # noqa: F821
+plan, device = job.plan, resolve_device(job.plan.device)
+model, meta = load_generator(job.input.model, device)
+num_samples = int(round(plan.data.clip_seconds * plan.audio.sample_rate))
+summary = generate_set(model, meta, TextCache.load(job.input.text), dict(job.params.sampling),
+                       codec_from_plan(plan, job.input.vae, device), vocoder_from_plan(plan, device),
+                       plan.audio.sample_rate, num_samples, job.output[0], job.params.batch, job.params.seed, device)
+job.record(job.output[0], {"setting": job.wildcards.get("setting"), "variant": job.wildcards.get("variant")})

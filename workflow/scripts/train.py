@@ -1,0 +1,19 @@
+"""Rules train_teacher / train_student: write the job file, run it in process or under torchrun.
+
+The number of processes comes from the job's resources (`gpu`, set by a cluster profile): more
+than one launches torchrun with one process per GPU; on a CPU it runs in this process.
+"""
+from pathlib import Path
+
+from audiodear.jobs import Job
+from audiodear.train.launch import launch
+
+job = Job(snakemake)  # noqa: F821
+role = "teacher" if job.smk.rule == "train_teacher" else "student"
+out = Path(job.output.model).parent
+spec = {"role": role, "variant": job.wildcards.get("variant"), "latents": job.input.latents, "text": job.input.text,
+        "teacher": job.input.get("teacher"), "model": job.output.model, "loss_log": job.output.loss_log,
+        "workdir": job.params.workdir, "log": job.smk.log[0], "plan": job.smk.config["plan"]}
+nprocs = int(getattr(job.smk.resources, "gpu", 0) or 0)
+launch(spec, Path(job.params.workdir) / "job.json", nprocs=nprocs)
+job.record(out, {"role": role, "variant": spec["variant"], "processes": max(1, nprocs)})
