@@ -12,8 +12,8 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
 WORDS = ("a dog barks while rain falls on roof bird sings engine hums door slams the in of "
          "car horn honks water drips wind blows").split()
-ROBERTA_VOCAB_SIZE = 4 + len(WORDS)                  # <s> <pad> </s> <unk> + words
-T5_VOCAB_SIZE = 3 + len(WORDS) + 26 + 1              # <pad> </s> <unk> + words + letters + "▁"
+# Vocabulary sizes (the tests pin them): RoBERTa-style 4 specials + 24 words = 28;
+# T5-style 3 specials + 24 words + 26 letters + "\u2581" = 54.
 
 
 @pytest.fixture(scope="session")
