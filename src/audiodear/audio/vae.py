@@ -99,7 +99,12 @@ def save_vae(vae: AutoencoderKL, folder: str | Path) -> None:
 
 
 def estimate_scaling_factor(unscaled_latents: torch.Tensor) -> float:
-    """LDM's ``scale_by_std``: 1 / std of a batch of unscaled latents (all elements pooled)."""
+    """LDM's ``scale_by_std``: 1 / std of a batch of unscaled latents (all elements pooled).
+
+    LDM measures it once, on the first training batch, on posterior samples: pass latents from
+    ``LatentCodec.encode_unscaled(mel, sample=True, generator=...)`` to do the same, or posterior
+    means to match the deterministic latents this project caches.
+    """
     std = unscaled_latents.detach().float().flatten().std()
     if not torch.isfinite(std) or std <= 0:
         raise ValueError(f"cannot estimate a scaling factor: latent std is {std.item()}")

@@ -120,7 +120,9 @@ class GriffinLimVocoder:
     def _phase_retrieval(self, mag: torch.Tensor) -> torch.Tensor:
         cfg = self.mel
         window = torch.hann_window(cfg.win_length, device=mag.device, dtype=mag.dtype)
-        cuda = [mag.device] if mag.device.type == "cuda" else []
+        cuda = []
+        if mag.device.type == "cuda":
+            cuda = [mag.device.index if mag.device.index is not None else torch.cuda.current_device()]
         with torch.random.fork_rng(devices=cuda):
             torch.manual_seed(self.seed)
             return torchaudio.functional.griffinlim(
