@@ -1,0 +1,128 @@
+"""Latent-extraction throughput on the CPU and Griffin-Lim quality on the embedded corpus. Prints, asserts nothing.
+
+    PYTHONPATH=src python bench/bench_latents.py [--clips 6] [--paper-clips 2] [--iters 16 32 64]
+
+1. VAE encode / decode throughput (clips per second), random weights:
+   (a) the embedded-size VAE on 2.56 s clips (mel 256 x 64);
+   (b) AudioLDM's VAE on 10.24 s clips (mel 1024 x 64).
+2. Griffin-Lim on clips of the embedded corpus (rendered into a temporary folder), per number of
+   iterations: re-analysed log-mel L1, magnitude-spectrogram SNR (the waveform SNR means nothing
+   after phase retrieval), seconds per clip. Two references: Griffin-Lim from the true |STFT|
+   (the best any mel inverse could give) and from the clipped least-squares mel inverse.
+"""
+from __future__ import annotations
+
+import argparse
+import tempfile
+import time
+from pathlib import Path
+
+import torch
+import torchaudio
+
+from audiodear.audio.io import read_mono
+from audiodear.audio.mel import MelConfig, log_mel, magnitude, mel_basis, mel_to_magnitude, normalize_waveform
+from audiodear.audio.vae import LatentCodec, audioldm_vae_config, build_vae
+from audiodear.audio.vocoder import GriffinLimVocoder, mel_to_magnitude_nonneg
+from audiodear.data.corpus.build import build_corpus
+
+EMBEDDED_VAE = dict(block_out_channels=(32, 64, 64), layers_per_block=1, latent_channels=8, norm_num_groups=16)
+
+
+def throughput(codec: LatentCodec, clips: int, frames: int, batch: int) -> tuple[float, float]:
+    mel = torch.randn(batch, frames, 64) - 5.0
+    codec.encode(mel[:1])  # warm-up
+    t0 = time.perf_counter()
+    latents = [codec.encode(mel) for _ in range(max(1, clips // batch))]
+    t_enc = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    for z in latents:
+        codec.decode(z)
+    t_dec = time.perf_counter() - t0
+    n = len(latents) * batch
+    return n / t_enc, n / t_dec
+
+
+def bench_vae(clips: int, paper_clips: int) -> None:
+    torch.manual_seed(0)
+    small = LatentCodec(build_vae(EMBEDDED_VAE))
+    paper = LatentCodec(build_vae(audioldm_vae_config()))
+    n_small = sum(p.numel() for p in small.vae.parameters())
+    n_paper = sum(p.numel() for p in paper.vae.parameters())
+    print(f"\n== VAE throughput on {torch.get_num_threads()} CPU threads (clips/s, random weights)")
+    s_enc, s_dec = throughput(small, clips, 256, batch=min(clips, 8))
+    p_enc, p_dec = throughput(paper, paper_clips, 1024, batch=1)
+    print(f"{'model':42s} {'params':>11s} {'encode':>9s} {'decode':>9s}")
+    print(f"{'embedded VAE, 2.56 s clips (mel 256x64)':42s} {n_small:11,d} {s_enc:9.2f} {s_dec:9.2f}")
+    print(f"{'AudioLDM VAE, 10.24 s clips (mel 1024x64)':42s} {n_paper:11,d} {p_enc:9.3f} {p_dec:9.3f}")
+    print(f"ratio embedded / paper: encode {s_enc / p_enc:.0f}x, decode {s_dec / p_dec:.0f}x")
+
+
+def spectral_snr(ref_mag: torch.Tensor, est_mag: torch.Tensor) -> float:
+    return float(10 * torch.log10(ref_mag.pow(2).sum() / (ref_mag - est_mag).pow(2).sum()))
+
+
+def griffin_lim_from(mag: torch.Tensor, cfg: MelConfig, n_iter: int) -> torch.Tensor:
+    """Torchaudio Griffin-Lim from a given magnitude, framed like GriffinLimVocoder."""
+    window = torch.hann_window(cfg.win_length)
+    with torch.random.fork_rng(devices=[]):
+        torch.manual_seed(0)
+        y = torchaudio.functional.griffinlim(mag, window, cfg.n_fft, cfg.hop_length, cfg.win_length, 1.0, n_iter,
+                                             0.99, None, True)
+    offset = cfg.n_fft // 2 - (cfg.n_fft - cfg.hop_length) // 2
+    return torch.nn.functional.pad(y, (offset, cfg.hop_length - offset))
+
+
+def bench_griffin_lim(clips: int, iters: list[int]) -> None:
+    cfg = MelConfig()
+    with tempfile.TemporaryDirectory() as tmp:
+        rows = build_corpus(Path(tmp) / "corpus", Path(tmp) / "manifest.jsonl", seed=1234,
+                            sizes={"train": 0, "valid": 0, "test": clips}, clip_seconds=2.56, sample_rate=16000,
+                            two_event_fraction=0.4, uncaptioned_fraction=0.0)
+        n = int(2.56 * cfg.sample_rate)
+        waves = torch.stack([torch.from_numpy(normalize_waveform(read_mono(Path(tmp) / "corpus" / r["path"], 16000), n))
+                             for r in rows])
+    logmel = log_mel(waves, cfg)
+    true_mag = magnitude(waves, cfg)[..., : logmel.shape[1]]
+    print(f"\n== Griffin-Lim on {clips} clips of the embedded corpus (2.56 s, seed 1234, test split)")
+    t0 = time.perf_counter()
+    inv = mel_to_magnitude_nonneg(logmel, cfg)
+    t_inv = (time.perf_counter() - t0) / clips
+    floor = torch.log(torch.tensor(1e-5))
+    for name, mag in (("non-negative (RL, 100 it)", inv), ("least squares, clipped", mel_to_magnitude(logmel, cfg))):
+        remel = torch.log(torch.clamp(mel_basis(cfg) @ mag, min=1e-5)).transpose(1, 2)
+        print(f"mel inverse {name:26s}: re-analysed log-mel L1 {float((remel - logmel).abs().mean()):.4f}")
+    print(f"(non-negative inverse: {t_inv * 1e3:.1f} ms per clip; silence would score "
+          f"{float((floor - logmel).abs().mean()):.2f})")
+    print(f"{'magnitude source':28s} {'iters':>5s} {'mel L1':>8s} {'spec SNR dB':>11s} {'s/clip':>8s} {'RMS ratio':>9s}")
+    for n_iter in iters:
+        vocoder = GriffinLimVocoder(cfg, n_iter=n_iter)
+        t0 = time.perf_counter()
+        out = vocoder(logmel)
+        dt = (time.perf_counter() - t0) / clips
+        _report("mel -> RL inverse (vocoder)", n_iter, out, logmel, true_mag, waves, dt, cfg)
+    for name, mag in (("true |STFT| (upper bound)", true_mag), ("mel -> lstsq clipped", mel_to_magnitude(logmel, cfg))):
+        t0 = time.perf_counter()
+        out = griffin_lim_from(mag, cfg, 32)
+        _report(name, 32, out, logmel, true_mag, waves, (time.perf_counter() - t0) / clips, cfg)
+
+
+def _report(name, n_iter, out, logmel, true_mag, waves, dt, cfg) -> None:
+    l1 = float((log_mel(out, cfg) - logmel).abs().mean())
+    snr = spectral_snr(true_mag, magnitude(out, cfg)[..., : true_mag.shape[-1]])
+    rms = float(out.pow(2).mean().sqrt() / waves.pow(2).mean().sqrt())
+    print(f"{name:28s} {n_iter:5d} {l1:8.3f} {snr:11.2f} {dt:8.3f} {rms:9.2f}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--clips", type=int, default=6, help="embedded clips for VAE throughput and Griffin-Lim")
+    parser.add_argument("--paper-clips", type=int, default=2, help="10.24 s clips through the AudioLDM VAE")
+    parser.add_argument("--iters", type=int, nargs="+", default=[16, 32, 64])
+    args = parser.parse_args()
+    bench_vae(args.clips, args.paper_clips)
+    bench_griffin_lim(args.clips, args.iters)
+
+
+if __name__ == "__main__":
+    main()
