@@ -31,7 +31,7 @@ def test_sampler_runs_backbone_once_per_iteration_and_fills_everything():
 
 @pytest.mark.parametrize("head", ["diffusion", "energy"])
 def test_same_seed_same_tokens(head):
-    model = tiny_model(head)
+    model = tiny_model(head, perturb=True)
     _, _, text = tiny_data(3)
     cfg = SamplingConfig(iterations=4, cfg_level="representation", cfg_scale=3.0, diffusion_steps=5)
     a = sample_tokens(model, text.sequence(), cfg, torch.Generator().manual_seed(7))
@@ -42,7 +42,7 @@ def test_same_seed_same_tokens(head):
 
 @pytest.mark.parametrize("level,head", [("noise", "diffusion"), ("representation", "diffusion"), ("representation", "energy")])
 def test_cfg_scale_one_equals_conditional_sampling(level, head):
-    model = tiny_model(head)
+    model = tiny_model(head, perturb=True)
     _, _, text = tiny_data(3)
     base = dict(iterations=4, diffusion_steps=5, cfg_scale=1.0, cfg_schedule="constant")
     plain = sample_tokens(model, text.sequence(), SamplingConfig(cfg_level="none", **base), torch.Generator().manual_seed(1))
@@ -51,7 +51,7 @@ def test_cfg_scale_one_equals_conditional_sampling(level, head):
 
 
 def test_guidance_changes_the_output():
-    model = tiny_model()
+    model = tiny_model(perturb=True)
     with torch.no_grad():
         model.backbone.fake_latent.add_(1.0)  # make the unconditional branch differ
     _, _, text = tiny_data(3)
@@ -69,4 +69,4 @@ def test_bad_sampling_settings_are_refused():
     with pytest.raises(ConfigError, match="iterations"):
         sample_tokens(model, text.sequence(), SamplingConfig(iterations=SEQ + 1, cfg_level="none"), torch.Generator())
     with pytest.raises(ConfigError, match="noise"):
-        sample_tokens(model, text.sequence(), SamplingConfig(cfg_level="noise"), torch.Generator())
+        sample_tokens(model, text.sequence(), SamplingConfig(iterations=4, cfg_level="noise"), torch.Generator())

@@ -15,9 +15,15 @@ def tiny_spec(head_kind: str = "diffusion", **head):
                             head_kind=head_kind, head=head, attn_dropout=0.0, proj_dropout=0.0)
 
 
-def tiny_model(head_kind: str = "diffusion", seed: int = 0, **head):
+def tiny_model(head_kind: str = "diffusion", seed: int = 0, perturb: bool = False, **head):
+    """``perturb`` moves the head off MAR's zero-initialised output layers, as training would."""
     torch.manual_seed(seed)
-    return build_model(tiny_spec(head_kind, **head))
+    model = build_model(tiny_spec(head_kind, **head))
+    if perturb:
+        with torch.no_grad():
+            for p in model.head.parameters():
+                p.add_(0.1 * torch.randn_like(p))
+    return model
 
 
 def tiny_data(n: int = 16, seed: int = 0):

@@ -15,7 +15,7 @@ import torch
 
 
 def _seed(*parts: int) -> int:
-    return int(np.random.SeedSequence([int(p) for p in parts]).generate_state(1, dtype=np.uint64)[0] & ((1 << 63) - 1))
+    return int(np.random.SeedSequence([int(p) for p in parts]).generate_state(1, dtype=np.uint64)[0]) & ((1 << 63) - 1)
 
 
 def step_rng(seed: int, step: int) -> np.random.Generator:
