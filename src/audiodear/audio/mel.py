@@ -75,14 +75,3 @@ def log_mel(wave: torch.Tensor, cfg: MelConfig) -> torch.Tensor:
     mel = mel_basis(cfg).to(wave) @ magnitude(wave, cfg)
     mel = torch.log(torch.clamp(mel, min=LOG_FLOOR))
     return mel.transpose(1, 2)[:, : cfg.frames(wave.shape[-1])]
-
-
-def mel_to_magnitude(logmel: torch.Tensor, cfg: MelConfig) -> torch.Tensor:
-    """Least-squares inverse of the filterbank: (batch, frames, n_mels) -> (batch, n_fft//2+1, frames).
-
-    Used by the Griffin-Lim vocoder; negative solutions are clipped at zero.
-    """
-    mel = torch.exp(logmel).transpose(1, 2)
-    basis = mel_basis(cfg).to(mel)
-    mag = torch.linalg.lstsq(basis.unsqueeze(0).expand(mel.shape[0], -1, -1), mel).solution
-    return mag.clamp_min(0.0)

@@ -1,0 +1,100 @@
+"""Sampling cost of teacher (diffusion head) and student (energy head), random weights, this machine.
+
+Prints, in one run:
+1. the cost of one decoding iteration split into backbone and head, at the embedded and the
+   `base` (IMPACT-base, 24 x 768) size, batch 1 and 8 (teacher: 100 diffusion steps with
+   noise-level CFG; student: one head pass with representation-level CFG);
+2. whole-generation time of teacher and student at equal size and iterations for batch sizes
+   1..64 at the embedded size, the teacher/student ratio, and the student's time over a
+   backbone-only pass (the floor a one-step head cannot beat).
+
+    python bench/bench_sampling.py [--threads N] [--quick]
+"""
+from __future__ import annotations
+
+import argparse
+import statistics
+import time
+
+import torch
+
+from audiodear.models.build import build_model, spec_from_preset
+from audiodear.sampling.mar_sampler import SamplingConfig, sample_tokens
+
+GEOMETRY = {"embedded": dict(token_dim=128, seq_len=64, cond_len=33, cond_dim=384),
+            "base": dict(token_dim=128, seq_len=256, cond_len=78, cond_dim=1024)}
+
+
+def model(size: str, head: str):
+    torch.manual_seed(0)
+    m = build_model(spec_from_preset(size, head_kind=head, **GEOMETRY[size])).eval()
+    with torch.no_grad():  # off the zero-initialised output layers, so heads do real work
+        for p in m.head.parameters():
+            p.add_(0.02 * torch.randn_like(p))
+    return m
+
+
+def timed(fn, repeats: int) -> float:
+    fn()
+    out = []
+    for _ in range(repeats):
+        t0 = time.perf_counter()
+        fn()
+        out.append(time.perf_counter() - t0)
+    return statistics.median(out)
+
+
+@torch.no_grad()
+def iteration_split(size: str, batch: int, iterations: int, repeats: int) -> None:
+    g = GEOMETRY[size]
+    n, per_step = g["seq_len"], max(1, g["seq_len"] // iterations)
+    for role, head, level in (("teacher", "diffusion", "noise"), ("student", "energy", "representation")):
+        m = model(size, head)
+        tokens = torch.randn(2 * batch, n, g["token_dim"])
+        mask = torch.rand(2 * batch, n).argsort(1) < n // 2  # a mid-decoding iteration: half masked
+        cond = m.backbone.condition(torch.randn(2 * batch, g["cond_len"], g["cond_dim"]))
+        t_backbone = timed(lambda: m.backbone(tokens, mask, cond), repeats)
+        h = torch.randn(2 * batch * per_step, m.backbone.cfg.width)
+        if head == "diffusion":
+            t_head = timed(lambda: m.head.sample(h, torch.Generator().manual_seed(0), cfg_scale=3.0, steps=100,
+                                                 cfg_halves=True), repeats)
+        else:
+            t_head = timed(lambda: m.head.sample(h[: batch * per_step], torch.Generator().manual_seed(0)), repeats)
+        print(f"{size:9s} {role:8s} batch {batch:2d}: backbone {1e3 * t_backbone:8.1f} ms + head {1e3 * t_head:8.1f} ms"
+              f" per iteration ({per_step} tokens/sample/iteration; head share {t_head / (t_backbone + t_head):5.1%})")
+
+
+@torch.no_grad()
+def generation_sweep(batches: list[int], iterations: int, repeats: int) -> None:
+    g = GEOMETRY["embedded"]
+    teacher, student = model("embedded", "diffusion"), model("embedded", "energy")
+    t_cfg = SamplingConfig(iterations=iterations, cfg_level="noise", cfg_scale=5.0, diffusion_steps=100)
+    s_cfg = SamplingConfig(iterations=iterations, cfg_level="representation", cfg_scale=4.0)
+    print(f"\nembedded size, {iterations} iterations; seconds per batch (teacher: 100 diffusion steps)")
+    print(f"{'batch':>5} {'teacher':>9} {'student':>9} {'ratio':>7} {'backbone-only':>14} {'student/floor':>14}")
+    for b in batches:
+        cond = torch.randn(b, g["cond_len"], g["cond_dim"])
+        tt = timed(lambda: sample_tokens(teacher, cond, t_cfg, torch.Generator().manual_seed(0)), repeats)
+        ts = timed(lambda: sample_tokens(student, cond, s_cfg, torch.Generator().manual_seed(0)), repeats)
+        c2 = student.backbone.condition(torch.randn(2 * b, g["cond_len"], g["cond_dim"]))
+        x, m = torch.zeros(2 * b, g["seq_len"], g["token_dim"]), torch.ones(2 * b, g["seq_len"], dtype=torch.bool)
+        floor = iterations * timed(lambda: student.backbone(x, m, c2), repeats)
+        print(f"{b:5d} {tt:9.3f} {ts:9.3f} {tt / ts:7.2f} {floor:14.3f} {ts / floor:14.2f}")
+
+
+def main() -> None:
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument("--threads", type=int, default=torch.get_num_threads())
+    p.add_argument("--quick", action="store_true", help="fewer batch sizes and repeats")
+    a = p.parse_args()
+    torch.set_num_threads(a.threads)
+    repeats = 1 if a.quick else 3
+    print(f"torch {torch.__version__}, {torch.get_num_threads()} threads\n")
+    for size in ("embedded", "base"):
+        for batch in (1, 8):
+            iteration_split(size, batch, 16 if size == "embedded" else 64, 1 if size == "base" else repeats)
+    generation_sweep([1, 2, 4, 8] if a.quick else [1, 2, 4, 8, 16, 32, 64], 16, repeats)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,60 @@
+"""Generation latency and throughput of teacher and student on the machine the job runs on.
+
+Latency is the wall time to generate one batch (IMPACT / AudioDEAR report seconds per batch of 8
+on a V100): token generation (backbone + head over all decoding iterations) and decoding to audio
+(VAE decoder + vocoder), timed separately because the second is the same for every generator.
+Each measurement is the median of ``repeats`` runs after ``warmup`` untimed runs. Every row records
+the hardware and thread count it was measured with.
+"""
+from __future__ import annotations
+
+import statistics
+import time
+from dataclasses import replace
+
+import pandas as pd
+import torch
+
+from ..utils.provenance import hardware
+from .generate import decode_tokens
+from .mar_sampler import SamplingConfig, sample_tokens
+
+
+def _sync(device: str) -> None:
+    if device == "cuda":
+        torch.cuda.synchronize()
+
+
+def _time(fn, device: str, repeats: int, warmup: int) -> float:
+    for _ in range(warmup):
+        fn()
+    times = []
+    for _ in range(repeats):
+        _sync(device)
+        t0 = time.perf_counter()
+        fn()
+        _sync(device)
+        times.append(time.perf_counter() - t0)
+    return statistics.median(times)
+
+
+@torch.no_grad()
+def measure(systems: dict, cond: torch.Tensor, codec, vocoder, batch_sizes: list[int], iterations: list[int],
+            default_iterations: int, repeats: int = 1, warmup: int = 1, device: str = "cpu") -> pd.DataFrame:
+    """``systems``: name -> (model, meta, SamplingConfig). Rows: one per (system, batch, iterations)."""
+    rows = []
+    sweeps = [(b, default_iterations) for b in batch_sizes] + [(8, t) for t in iterations if t != default_iterations]
+    for name, (model, meta, sampling) in systems.items():
+        for batch, iters in sweeps:
+            cfg = replace(sampling, iterations=iters)
+            c = cond[torch.arange(batch) % len(cond)].to(device)
+            g = torch.Generator().manual_seed(0)
+            tokens = sample_tokens(model, c, cfg, g)
+            t_tokens = _time(lambda: sample_tokens(model, c, cfg, torch.Generator().manual_seed(0)), device, repeats, warmup)
+            t_decode = _time(lambda: decode_tokens(tokens, meta, codec, vocoder), device, repeats, warmup)
+            rows.append({"system": name, "batch_size": batch, "iterations": iters,
+                         "head_steps": cfg.diffusion_steps if meta["spec"]["head_kind"] == "diffusion" else 1,
+                         "cfg_level": cfg.cfg_level, "tokens_s": t_tokens, "decode_s": t_decode,
+                         "latency_s": t_tokens + t_decode, "clips_per_s": batch / (t_tokens + t_decode),
+                         "hardware": hardware(), "threads": torch.get_num_threads()})
+    return pd.DataFrame(rows)
