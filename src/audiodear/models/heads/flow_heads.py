@@ -5,8 +5,8 @@ data and t = 1 pure noise; the velocity is v = dz/dt = eps - x. Sampling starts 
 and takes ONE step to t = 0: x = eps - f(eps, ...) where f estimates the (average) velocity over
 [0, 1]. ``temperature`` scales the starting noise. Times enter the sinusoidal embedder as they are,
 in [0, 1], as in the MeanFlow and shortcut-model reference code. (Scaling them by 1000, as the
-diffusion head's integer steps are, multiplies d_t u by up to 1000 and makes the MeanFlow target
-diverge.)
+diffusion head's integer steps are, multiplies d_t u by up to 1000; the MeanFlow loss then
+diverged on the 2-D toy problem of the tests.)
 
 Draw layouts (first dim = token): ``noise`` (n, C) and per-token uniforms/normals (n,) or (n, 2).
 """

@@ -102,6 +102,7 @@ class GaussianDiffusion:
             "log_betas": np.log(betas),
         }
         self._c = {k: torch.from_numpy(v) for k, v in constants.items()}
+        self._on_device: dict[tuple[str, torch.device], Tensor] = {}
 
     @classmethod
     def cosine(cls, num_steps: int = 1000) -> "GaussianDiffusion":
@@ -116,9 +117,17 @@ class GaussianDiffusion:
             last = self.alphas_cumprod[i]
         return GaussianDiffusion(np.array(betas), [int(self.timestep_map[i]) for i in keep])
 
+    def _table(self, name: str, device: torch.device) -> Tensor:
+        # One copy per device, so sampling does not re-upload the tables at every step.
+        key = (name, device)
+        if key not in self._on_device:
+            table = self._c[name] if device.type != "mps" else self._c[name].float()  # MPS has no float64
+            self._on_device[key] = table.to(device)
+        return self._on_device[key]
+
     def _at(self, name: str, t: Tensor, like: Tensor) -> Tensor:
         # float64 lookup, then the caller's dtype (as IDDPM/MAR do), broadcast over channels.
-        return self._c[name].to(t.device)[t].to(like.dtype).unsqueeze(-1)
+        return self._table(name, t.device)[t].to(like.dtype).unsqueeze(-1)
 
     def q_sample(self, x0: Tensor, t: Tensor, noise: Tensor) -> Tensor:
         return self._at("sqrt_ac", t, x0) * x0 + self._at("sqrt_1m_ac", t, x0) * noise
