@@ -2,6 +2,7 @@
 
 
 rule corpus_table:
+    localrule: True
     input:
         manifest=f"{R}/data/manifest.csv",
         testset=f"{R}/data/testset.json",

@@ -43,16 +43,17 @@ def measure(systems: dict, cond: torch.Tensor, codec, vocoder, batch_sizes: list
             default_iterations: int, repeats: int = 1, warmup: int = 1, device: str = "cpu") -> pd.DataFrame:
     """``systems``: name -> (model, meta, SamplingConfig). Rows: one per (system, batch, iterations)."""
     rows = []
-    sweeps = [(b, default_iterations) for b in batch_sizes] + [(8, t) for t in iterations if t != default_iterations]
+    sweeps = [("batch", b, default_iterations) for b in batch_sizes]
+    sweeps += [("iterations", 8, t) for t in iterations if t != default_iterations]
     for name, (model, meta, sampling) in systems.items():
-        for batch, iters in sweeps:
+        for sweep, batch, iters in sweeps:
             cfg = replace(sampling, iterations=iters)
             c = cond[torch.arange(batch) % len(cond)].to(device)
             g = torch.Generator().manual_seed(0)
             tokens = sample_tokens(model, c, cfg, g)
             t_tokens = _time(lambda: sample_tokens(model, c, cfg, torch.Generator().manual_seed(0)), device, repeats, warmup)
             t_decode = _time(lambda: decode_tokens(tokens, meta, codec, vocoder), device, repeats, warmup)
-            rows.append({"system": name, "batch_size": batch, "iterations": iters,
+            rows.append({"system": name, "sweep": sweep, "batch_size": batch, "iterations": iters,
                          "head_steps": cfg.diffusion_steps if meta["spec"]["head_kind"] == "diffusion" else 1,
                          "cfg_level": cfg.cfg_level, "tokens_s": t_tokens, "decode_s": t_decode,
                          "latency_s": t_tokens + t_decode, "clips_per_s": batch / (t_tokens + t_decode),

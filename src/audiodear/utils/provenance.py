@@ -1,6 +1,7 @@
 """Where a result came from: code version, configuration hash, machine."""
 from __future__ import annotations
 
+import os
 import platform
 import subprocess
 import time
@@ -32,5 +33,6 @@ def hardware() -> str:
 
 def stamp() -> dict:
     return {"code_version": code_version(), "audiodear": __version__, "torch": torch.__version__,
-            "python": platform.python_version(), "hardware": hardware(),
+            "python": platform.python_version(), "hardware": hardware(), "host": platform.node(),
+            "slurm_job_id": os.environ.get("SLURM_JOB_ID"),
             "time": time.strftime("%Y-%m-%dT%H:%M:%S%z")}

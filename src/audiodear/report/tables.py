@@ -1,0 +1,96 @@
+"""The paper's tables from our results, with the paper's numbers beside ours.
+
+Inputs: the tidy metric table of an experiment (one row per audio set and metric, with bootstrap
+CI) and the latency table; table definitions come from ``params/report`` and the paper's numbers
+from ``paper_numbers.yaml``. For every metric a table shows ours, our 95 % CI, the paper's value
+and the difference (ours − paper). At the embedded scale the difference is not meant to be small
+(another corpus, other backbones); the claims check compares directions instead.
+"""
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import yaml
+
+LOWER_IS_BETTER = {"FD", "FAD", "KL", "latency_s"}
+
+
+@lru_cache(maxsize=1)
+def paper_numbers() -> dict:
+    return yaml.safe_load(Path(__file__).with_name("paper_numbers.yaml").read_text(encoding="utf-8"))
+
+
+def paper_table(key: str | None) -> dict:
+    """``"audiodear.table2"`` -> {"title", "source", "rows": {row: {metric: value}}} (empty if unknown)."""
+    if not key:
+        return {}
+    paper, table = key.split(".", 1)
+    return paper_numbers().get(paper, {}).get(table, {})
+
+
+def audio_key(row: dict) -> str:
+    return row["audio"]
+
+
+def metric_lookup(metrics: pd.DataFrame) -> dict:
+    """(audio key, metric) -> (value, ci_low, ci_high)."""
+    out = {}
+    for r in metrics.itertuples(index=False):
+        out[(r.audio, r.metric)] = (r.value, r.ci_low, r.ci_high)
+    return out
+
+
+def latency_lookup(latency: pd.DataFrame | None, systems: dict, batch: int = 8) -> dict:
+    """audio key -> seconds per batch of ``batch`` at the system's default iterations."""
+    if latency is None or latency.empty:
+        return {}
+    part = latency[(latency.sweep == "batch") & (latency.batch_size == batch)]
+    return {audio: float(part[part.system == name].latency_s.iloc[0])
+            for name, audio in systems.items() if (part.system == name).any()}
+
+
+def build_table(spec: dict, metrics: pd.DataFrame, latency: dict, available: set[str]) -> tuple[pd.DataFrame, list[str]]:
+    """One paper table: rows in spec order; returns the frame and notes (rows left out, sources)."""
+    paper = paper_table(spec.get("paper"))
+    paper_rows = paper.get("rows", {})
+    values = metric_lookup(metrics)
+    notes, rows = [], []
+    for row in spec["rows"]:
+        key = audio_key(row)
+        if key != "reference" and key not in available:
+            notes.append(f"row '{row['label']}' left out: this experiment does not produce {key}")
+            continue
+        out = {"row": row["label"], "audio": key}
+        ref = paper_rows.get(row.get("paper") or "", {})
+        for m in spec["metrics"]:
+            if m == "latency_s":
+                ours, lo, hi = latency.get(key, np.nan), np.nan, np.nan
+            else:
+                ours, lo, hi = values.get((key, m), (np.nan, np.nan, np.nan))
+            theirs = ref.get(m, np.nan)
+            out[m] = ours
+            out[f"{m}_ci"] = f"[{lo:.3g}, {hi:.3g}]" if np.isfinite(lo) else ""
+            out[f"{m}_paper"] = theirs
+            out[f"{m}_diff"] = ours - theirs if np.isfinite(ours) and np.isfinite(theirs) else np.nan
+        rows.append(out)
+    for cited in spec.get("cited", []):
+        ref = paper_rows.get(cited, {})
+        rows.append({"row": f"{cited} (cited)", "audio": "", **{f"{m}_paper": ref.get(m, np.nan) for m in spec["metrics"]}})
+    if paper:
+        notes.append(f"paper: {paper.get('title', spec.get('paper'))} [source {paper.get('source', '?')}]")
+    elif spec.get("paper"):
+        notes.append(f"paper: {spec['paper']} — numbers not recovered by our sources; ours only")
+    notes.append("ours: mean over the test set with a 95% percentile-bootstrap CI; diff = ours - paper")
+    columns = ["row"] + [c for m in spec["metrics"] for c in (m, f"{m}_ci", f"{m}_paper", f"{m}_diff")] + ["audio"]
+    frame = pd.DataFrame(rows, columns=columns)
+    if not paper_rows:  # nothing to compare against: keep the table narrow
+        frame = frame.drop(columns=[c for c in frame.columns if c.endswith(("_paper", "_diff"))])
+    return frame, notes
+
+
+def better(metric: str, a: float, b: float) -> bool:
+    """Whether value a is better than value b for this metric."""
+    return a < b if metric in LOWER_IS_BETTER else a > b
