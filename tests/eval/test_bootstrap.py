@@ -47,3 +47,11 @@ def test_frames_of_returns_every_frame_of_each_drawn_clip():
     clip_index = np.array([0, 0, 1, 2, 2, 2])
     rows = frames_of(clip_index, 3)
     np.testing.assert_array_equal(rows(np.array([2, 0, 2])), [3, 4, 5, 0, 1, 3, 4, 5])
+
+
+def test_paired_draws_share_indices():
+    draws = []
+    ci = bootstrap_sets(lambda i, j: draws.append((i, j)) or 0.0, [5, 5], n_boot=3, seed=0, paired=True)
+    assert all((i == j).all() for i, j in draws) and ci.low == ci.high == 0.0
+    with pytest.raises(ConfigError, match="one size"):
+        bootstrap_sets(lambda i, j: 0.0, [5, 4], paired=True)

@@ -91,3 +91,29 @@ def test_features_of_different_backbones_are_not_compared():
         score_generated_set({"frames": gen["frames"]}, {"frames": other}, bootstrap=BootstrapSpec(n_boot=10))
     with pytest.raises(InputError, match="unknown feature role"):
         score_generated_set({"cnn": gen["classifier"]}, {"cnn": ref["classifier"]})
+
+
+def test_inception_score_uses_audioldm_eval_file_order():
+    # audioldm_eval lists files sorted by name; IS's shuffle and splits follow that order
+    from audiodear.eval.inception_score import inception_score
+
+    ids = [f"c{i:02d}" for i in range(30)]
+    logits = np.random.default_rng(4).standard_normal((30, 3)).astype(np.float32) * 3
+    order = np.random.default_rng(5).permutation(30)
+    shuffled = FeatureSet([ids[i] for i in order], {"embedding": logits[order], "logits": logits[order]},
+                          _meta("embedded_classifier", files=[f"{ids[i]}.wav" for i in order]))
+    ref = FeatureSet(ids, {"embedding": logits, "logits": logits}, _meta("embedded_classifier"))
+    report = score_generated_set({"classifier": shuffled}, {"classifier": ref}, bootstrap=BootstrapSpec(n_boot=5))
+    assert report.table.set_index("metric").loc["IS", "value"] == pytest.approx(inception_score(logits).mean, rel=1e-12)
+
+
+def test_generation_identical_to_reference_scores_zero_with_a_paired_interval():
+    ref = _sets(seed=2)
+    order = np.random.default_rng(0).permutation(30)
+    gen = {k: v.subset([v.ids[i] for i in order]) for k, v in ref.items() if k != "clap"}
+    table = score_generated_set(gen, {k: ref[k] for k in gen}, bootstrap=BootstrapSpec(n_boot=20)).table
+    table = table.set_index("metric")
+    for metric in ("FD", "FAD"):
+        assert abs(table.loc[metric, "value"]) < 1e-4
+        assert abs(table.loc[metric, "ci_low"]) < 1e-4 and abs(table.loc[metric, "ci_high"]) < 1e-4
+    assert abs(table.loc["KL", "value"]) < 1e-5

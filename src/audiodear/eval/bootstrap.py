@@ -1,8 +1,11 @@
 """Percentile bootstrap confidence intervals for set-level and per-clip metrics.
 
-Set-level metrics (FD, FAD, IS) are recomputed on clips drawn with replacement (each set drawn
-independently; for FAD a drawn clip brings all its frames). Per-clip metrics (KL, CLAP score) are
-means, so their per-clip scores are resampled. Draws come from ``np.random.default_rng(seed)``,
+Set-level metrics (FD, FAD, IS) are recomputed on clips drawn with replacement; for FAD a drawn
+clip brings all its frames. When the generated and reference sets hold the same clip ids, the
+draw is paired (the test items are resampled, each bringing its generated and its reference clip);
+otherwise each set is drawn on its own. Per-clip metrics (KL, CLAP score) are means, so their
+per-clip scores are resampled. FD and IS are biased in small samples and duplicates in a draw
+shrink the effective sample, so their percentile intervals need not be centred on the estimate. Draws come from ``np.random.default_rng(seed)``,
 so an interval is reproducible for a seed.
 """
 from __future__ import annotations
@@ -43,11 +46,20 @@ def percentile_ci(samples: Sequence[float], level: float, n_boot: int, seed: int
 
 
 def bootstrap_sets(stat: Callable[..., float], sizes: Sequence[int], *, n_boot: int = 1000,
-                   seed: int = 0, level: float = 0.95) -> BootstrapCI:
-    """CI of ``stat(idx_1, idx_2, ...)`` where each idx_k draws ``sizes[k]`` clips with replacement."""
+                   seed: int = 0, level: float = 0.95, paired: bool = False) -> BootstrapCI:
+    """CI of ``stat(idx_1, idx_2, ...)`` where each idx_k draws ``sizes[k]`` clips with replacement
+    (one shared draw for all sets when ``paired``; their rows must then be aligned)."""
     _check(n_boot, level)
+    if paired and len(set(sizes)) != 1:
+        raise ConfigError(f"bootstrap: a paired draw needs sets of one size, got {list(sizes)}")
     rng = np.random.default_rng(seed)
-    samples = [stat(*(rng.integers(0, n, size=n) for n in sizes)) for _ in range(n_boot)]
+    samples = []
+    for _ in range(n_boot):
+        if paired:
+            idx = rng.integers(0, sizes[0], size=sizes[0])
+            samples.append(stat(*([idx] * len(sizes))))
+        else:
+            samples.append(stat(*(rng.integers(0, n, size=n) for n in sizes)))
     return percentile_ci(samples, level, n_boot, seed)
 
 

@@ -160,6 +160,7 @@ def extract_features(backbone: Backbone, audio, ids: Sequence[str] | None = None
         "resampler": ("resampy.resample(kaiser_best)" if loading == "audioldm_eval_0.0.3_fad" else resampler_tag())
         + ("" if resampled else f" (not applied: all files at {rate} Hz)"),
         "source": str(audio_set if audio_set is not None else (audio if isinstance(audio, (str, Path)) else "")),
+        "files": [p.name for p in paths],
         "frames": int(len(tensors.get("frame_clip_index", []))), "notes": getattr(backbone, "notes", ""),
         "classes": list(getattr(backbone, "classes", [])),
     }

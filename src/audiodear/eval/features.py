@@ -80,7 +80,10 @@ class FeatureSet:
             keep = np.concatenate([np.flatnonzero(old == r) for r in rows]) if len(rows) else np.empty(0, int)
             tensors["frame_embedding"] = self.tensors["frame_embedding"][keep]
             tensors["frame_clip_index"] = new_index[old[keep]]
-        return FeatureSet(list(ids), tensors, {**self.meta, "subset_of": self.meta.get("path")})
+        meta = {**self.meta, "subset_of": self.meta.get("path")}
+        if len(meta.get("files") or []) == len(self.ids):
+            meta["files"] = [meta["files"][r] for r in rows]
+        return FeatureSet(list(ids), tensors, meta)
 
 
 def validate(fs: FeatureSet, where: str) -> None:

@@ -78,31 +78,51 @@ def _restrict(fs: FeatureSet, ids: Sequence[str] | None) -> FeatureSet:
     return fs if ids is None else fs.subset(list(ids))
 
 
+def _aligned(gen: FeatureSet, ref: FeatureSet) -> tuple[FeatureSet, bool]:
+    """The reference rows in the generated set's order when both hold the same ids (paired draws)."""
+    if sorted(gen.ids) == sorted(ref.ids):
+        return ref.subset(gen.ids), True
+    return ref, False
+
+
 def _fd_rows(gen, ref, prov, bs) -> list[dict]:
     xg, xr = gen.get("embedding"), ref.get("embedding")
     fd = frechet_distance_features(xg, xr)
-    ci = bootstrap_sets(lambda i, j: frechet_distance_fast(xg[i], xr[j]), [len(xg), len(xr)], **bs.__dict__)
+    ref_b, paired = _aligned(gen, ref)
+    xr_b = ref_b.get("embedding")
+    ci = bootstrap_sets(lambda i, j: frechet_distance_fast(xg[i], xr_b[j]), [len(xg), len(xr_b)], paired=paired,
+                        **bs.__dict__)
     note = f"dims {xg.shape[1]}; value_check = eigenvalue route" + ("" if fd.agree else " (DISAGREES)")
     return [_row("FD", fd.value, ci, len(gen), len(ref), prov, fd.value_eig, note)]
 
 
 def _fad_rows(gen, ref, prov, bs) -> list[dict]:
     fg, fr = gen.get("frame_embedding"), ref.get("frame_embedding")
-    rows_g = frames_of(gen.get("frame_clip_index"), len(gen))
-    rows_r = frames_of(ref.get("frame_clip_index"), len(ref))
     fad = frechet_distance_features(fg, fr)
-    ci = bootstrap_sets(lambda i, j: frechet_distance_fast(fg[rows_g(i)], fr[rows_r(j)]), [len(gen), len(ref)],
-                        **bs.__dict__)
+    ref_b, paired = _aligned(gen, ref)
+    fr_b = ref_b.get("frame_embedding")
+    rows_g = frames_of(gen.get("frame_clip_index"), len(gen))
+    rows_r = frames_of(ref_b.get("frame_clip_index"), len(ref_b))
+    ci = bootstrap_sets(lambda i, j: frechet_distance_fast(fg[rows_g(i)], fr_b[rows_r(j)]), [len(gen), len(ref_b)],
+                        paired=paired, **bs.__dict__)
     note = (f"{len(fg)} vs {len(fr)} frames pooled; value_check = eigenvalue route"
             + ("" if fad.agree else " (DISAGREES)"))
     return [_row("FAD", fad.value, ci, len(gen), len(ref), prov, fad.value_eig, note)]
+
+
+def listing_order(fs: FeatureSet) -> np.ndarray:
+    """Rows in audioldm_eval's order: file names sorted (IS's shuffle and splits depend on it)."""
+    names = fs.meta.get("files") or [f"{i}.wav" for i in fs.ids]
+    if len(names) != len(fs.ids):  # a subset keeps the ids only
+        names = [f"{i}.wav" for i in fs.ids]
+    return np.array(sorted(range(len(names)), key=lambda k: names[k]), dtype=np.int64)
 
 
 def _kl_is_rows(gen, ref, prov, bs, per_clip: dict) -> list[dict]:
     kl = kl_divergence(ref.get("logits"), ref.ids, gen.get("logits"), gen.ids)
     per_clip["kl_softmax"] = dict(zip(kl.ids, kl.per_clip_softmax))
     per_clip["kl_sigmoid"] = dict(zip(kl.ids, kl.per_clip_sigmoid))
-    logits = gen.get("logits")
+    logits = gen.get("logits")[listing_order(gen)]
     isr = inception_score(logits)
     is_ci = bootstrap_sets(lambda i: inception_score(logits[i]).mean, [len(logits)], **bs.__dict__)
     return [
@@ -160,6 +180,8 @@ def score_generated_set(generated: Mapping[str, FeatureSet | str | Path],
     if captions is not None and ("clap" in gen or "clap" in ref):
         text = _restrict(as_feature_set(captions), ids)
         audio = gen.get("clap") or ref.get("clap")
+        if "clap" in gen and "clap" in ref:
+            _provenance(gen["clap"], ref["clap"], "clap")
         prov = _provenance(audio, text, "clap")
         rows += _clap_rows(gen.get("clap"), ref.get("clap"), text, prov, bootstrap, per_clip)
     if not rows:
