@@ -14,7 +14,6 @@ Embeddings are L2-normalised (``get_*_features`` already normalises in transform
 """
 from __future__ import annotations
 
-import os
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Sequence
@@ -99,7 +98,6 @@ def load_hf_clap(folder: str | Path, device: str | torch.device | None = "cpu", 
     folder = Path(folder)
     if not (folder / "config.json").is_file():
         raise ConfigError(f"{folder}: not a local CLAP model folder (config.json missing); nothing is downloaded")
-    os.environ.setdefault("HF_HUB_OFFLINE", "1")
     try:
         model = ClapModel.from_pretrained(str(folder), local_files_only=True)
         processor = ClapProcessor.from_pretrained(str(folder), local_files_only=True)
