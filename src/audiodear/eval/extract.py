@@ -132,6 +132,8 @@ def extract_features(backbone: Backbone, audio, ids: Sequence[str] | None = None
     """Run every clip through ``backbone``; write the feature file to ``out_path`` when given."""
     loading = loading or backbone.loading
     keys, paths = list_audio(audio, ids)
+    if not paths:
+        raise InputError(f"no clips to extract features from ({audio_set or 'empty id list'})")
     rate = backbone.sample_rate
     outputs: dict[str, list] = {}
     source_rates: set[int] = set()
