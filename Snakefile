@@ -12,11 +12,15 @@ min_version("9.0")
 configfile: "workflow/config.yaml"
 
 
+report: "workflow/report/workflow.rst"
+
+
 include: "workflow/rules/common.smk"
 include: "workflow/rules/data.smk"
 include: "workflow/rules/representations.smk"
 include: "workflow/rules/teacher.smk"
 include: "workflow/rules/student.smk"
+include: "workflow/rules/evaluation.smk"
 include: "workflow/rules/subjective.smk"
 include: "workflow/rules/report.smk"
 

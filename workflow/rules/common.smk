@@ -26,3 +26,61 @@ CONDA_ENV = "../envs/audiodear.yaml"  # documents the stack; used only with --sd
 def section(*keys):
     """A plain-dict copy of plan sections, for rule params (rerun triggers)."""
     return {k: to_dict(PLAN[k]) if hasattr(PLAN[k], "keys") else PLAN[k] for k in keys}
+
+
+# --- inputs shared by several rule files -------------------------------------------------------
+ROLES = ("classifier", "frames", "clap")  # evaluation backbones: FD/KL/IS, FAD, CLAP score
+EMBEDDED_EVAL = {"classifier": "embedded_classifier", "frames": "embedded_vggish", "clap": "small_clap"}
+EVAL_MODEL_FILE = {"classifier": "classifier.safetensors", "frames": "frames.safetensors", "clap": "clap"}
+AUDIOSET = r"(teacher|student)/[^/]+/[^/]+"  # wildcard of a generated audio set
+
+
+def embedded_eval(role):
+    """Whether the DAG trains this evaluation backbone itself (the embedded default)."""
+    b = PLAN.eval.backbones[role]
+    return b.kind == EMBEDDED_EVAL[role] and not b.path
+
+
+def vae_folder():
+    return f"{R}/models/vae" if PLAN.vae.kind == "embedded" else ancient(PLAN.vae.path)
+
+
+def clap_inputs():
+    c = PLAN.text.clap_slot
+    return [f"{R}/models/clap_cond"] if c.kind == "small" else [ancient(c.checkpoint), ancient(c.roberta)]
+
+
+def text_slot_inputs():
+    t = PLAN.text.text_slot
+    return [ancient(t.path)] if t.kind == "flan_t5" else []
+
+
+def teacher_audio():
+    return [f"{R}/audio/teacher/main/{s}" for s in PLAN.teacher.settings]
+
+
+def student_audio():
+    return [f"{R}/audio/student/{v}/{s}" for v, s in student_runs(PLAN)]
+
+
+def generated_audiosets():
+    """Every generated audio set as <system>/<variant>/<setting>."""
+    return [f"teacher/main/{s}" for s in PLAN.teacher.settings] + [f"student/{v}/{s}" for v, s in student_runs(PLAN)]
+
+
+def eval_backbone(role):
+    """The checkpoint of an evaluation backbone: trained by the DAG, or the user's local file."""
+    if embedded_eval(role):
+        return f"{R}/models/eval/{EVAL_MODEL_FILE[role]}"
+    return ancient(PLAN.eval.backbones[role].path)
+
+
+def generator_model(audioset):
+    """The model file that generated an audio set <system>/<variant>/<setting>."""
+    system, variant, _ = audioset.split("/")
+    return f"{R}/models/teacher/model.safetensors" if system == "teacher" else f"{R}/models/student/{variant}/model.safetensors"
+
+
+def sampling_of(audioset):
+    system, _, setting = audioset.split("/")
+    return teacher_setting(PLAN, setting) if system == "teacher" else student_setting(PLAN, setting)

@@ -2,20 +2,6 @@
 # paper scale), latent tokens per split, text conditioning per split, and the reconstruction table.
 
 
-def vae_folder():
-    return f"{R}/models/vae" if PLAN.vae.kind == "embedded" else ancient(PLAN.vae.path)
-
-
-def clap_inputs():
-    c = PLAN.text.clap_slot
-    return [f"{R}/models/clap_cond"] if c.kind == "small" else [ancient(c.checkpoint), ancient(c.roberta)]
-
-
-def text_slot_inputs():
-    t = PLAN.text.text_slot
-    return [ancient(t.path)] if t.kind == "flan_t5" else []
-
-
 if PLAN.vae.kind == "embedded":
 
     rule train_vae:
@@ -112,7 +98,8 @@ rule reconstruction_table:
         testset=f"{R}/data/testset.json",
         vae=vae_folder(),
     output:
-        multiext(f"{T}/reconstruction", ".md", ".tex", ".csv"),
+        report(f"{T}/reconstruction.csv", caption="../report/reconstruction.rst", category="Data"),
+        multiext(f"{T}/reconstruction", ".md", ".tex"),
     params:
         cfg=section("vae", "vocoder", "audio"),
     threads: 2

@@ -49,11 +49,3 @@ rule generate_student:
         f"{LOGS}/generate_student_{{variant}}_{{setting}}.log",
     script:
         "../scripts/generate.py"
-
-
-def teacher_audio():
-    return [f"{R}/audio/teacher/main/{s}" for s in PLAN.teacher.settings]
-
-
-def student_audio():
-    return [f"{R}/audio/student/{v}/{s}" for v, s in student_runs(PLAN)]

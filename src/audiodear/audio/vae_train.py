@@ -11,29 +11,19 @@ from __future__ import annotations
 
 import logging
 import time
-from dataclasses import dataclass
-
 import torch
 import torch.nn.functional as F
 
+from ..config.schema import VaeTrain
+
 log = logging.getLogger(__name__)
-
-
-@dataclass
-class VaeTrainConfig:
-    steps: int = 1500
-    batch_size: int = 32
-    crop_frames: int = 64
-    lr: float = 1e-3
-    kl_weight: float = 1e-6
-    seed: int = 0
 
 
 def _kl(posterior) -> torch.Tensor:
     return posterior.kl().mean()
 
 
-def train_vae(vae, mel_train: torch.Tensor, cfg: VaeTrainConfig) -> dict:
+def train_vae(vae, mel_train: torch.Tensor, cfg: VaeTrain) -> dict:
     """Train ``vae`` in place on (N, T, F) log-mels; return losses."""
     g = torch.Generator().manual_seed(cfg.seed)
     torch.manual_seed(cfg.seed)

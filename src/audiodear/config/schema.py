@@ -82,7 +82,7 @@ class VaeTrain:
 class Vae:
     kind: str = "embedded"  # embedded (trained by the DAG) | pretrained (diffusers folder)
     path: Optional[str] = None  # pretrained: the VAE folder (config.json + weights)
-    block_out_channels: List[int] = field(default_factory=lambda: [32, 64, 64])
+    block_out_channels: List[int] = field(default_factory=lambda: [16, 32, 64])
     layers_per_block: int = 1
     latent_channels: int = 8
     norm_num_groups: int = 16
@@ -161,6 +161,8 @@ class Train:
 
 @dataclass
 class SamplingBase:
+    """How a generator samples (see ``sampling.mar_sampler``)."""
+
     iterations: int = 16
     temperature: float = 1.0
     cfg_level: str = "noise"  # none | noise | representation
@@ -211,6 +213,84 @@ class Student:
 
 
 @dataclass
+class EvalBackbone:
+    kind: str = MISSING  # embedded_classifier | embedded_vggish | small_clap | cnn14_16k | vggish | hf_clap
+    path: Optional[str] = None  # pretrained: local checkpoint file or folder; embedded: trained by the DAG
+
+
+@dataclass
+class EvalBackbones:
+    classifier: EvalBackbone = field(default_factory=lambda: EvalBackbone("embedded_classifier"))
+    frames: EvalBackbone = field(default_factory=lambda: EvalBackbone("embedded_vggish"))
+    clap: EvalBackbone = field(default_factory=lambda: EvalBackbone("small_clap"))
+
+
+@dataclass
+class EvalTrain:
+    epochs: int = 12
+    lr: float = 3e-3
+    batch_size: int = 32
+    seed: int = 0
+    embedding_dim: int = 128
+
+
+@dataclass
+class EvalClap:
+    embed_dim: int = 128
+    epochs: int = 6
+    batch_size: int = 64
+    lr: float = 2e-3
+    seed: int = 1
+
+
+@dataclass
+class Bootstrap:
+    n_boot: int = 200
+    seed: int = 0
+    level: float = 0.95
+
+
+@dataclass
+class Latency:
+    batch_sizes: List[int] = field(default_factory=lambda: [1, 2, 4, 8, 16, 32, 64])
+    iterations: List[int] = field(default_factory=lambda: [4, 8, 16, 32, 64])
+    repeats: int = 1
+    warmup: int = 1
+
+
+@dataclass
+class Eval:
+    backbones: EvalBackbones = field(default_factory=EvalBackbones)
+    train: EvalTrain = field(default_factory=EvalTrain)
+    clap: EvalClap = field(default_factory=EvalClap)
+    bootstrap: Bootstrap = field(default_factory=Bootstrap)
+    latency: Latency = field(default_factory=Latency)
+
+
+@dataclass
+class ReportRow:
+    label: str = MISSING
+    audio: str = MISSING  # <system>/<variant>/<setting>, or "reference"
+    paper: Optional[str] = None  # row of the paper's table
+
+
+@dataclass
+class ReportTable:
+    title: str = MISSING
+    paper: Optional[str] = None  # "<paper>.<table>" in report/paper_numbers.yaml
+    metrics: List[str] = field(default_factory=list)
+    rows: List[ReportRow] = field(default_factory=list)
+    cited: List[str] = field(default_factory=list)  # the paper's other rows, shown as cited
+
+
+@dataclass
+class Report:
+    tables: Dict[str, ReportTable] = field(default_factory=dict)
+    latency_systems: Dict[str, str] = field(default_factory=lambda: {"teacher": "teacher/main/main",
+                                                                      "student": "student/main/main"})
+
+
+@dataclass
 class SubjectiveSystem:
     name: str = MISSING  # table label (never shown to raters)
     audio: str = MISSING  # "<system>/<variant>/<setting>" under results/<exp>/audio/
@@ -252,3 +332,5 @@ class Plan:
     teacher: Teacher = field(default_factory=Teacher)
     student: Student = field(default_factory=Student)
     subjective: Subjective = field(default_factory=Subjective)
+    eval: Eval = field(default_factory=Eval)
+    report: Report = field(default_factory=Report)

@@ -17,32 +17,25 @@ since m_t follows the cosine mask schedule — or stays constant.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
-
 import torch
 
+from ..config.schema import SamplingBase
 from ..errors import ConfigError
 from ..models.heads import DiffusionHead
 
 LEVELS = ("none", "noise", "representation")
 
 
-@dataclass
-class SamplingConfig:
-    iterations: int = 16
-    temperature: float = 1.0
-    cfg_level: str = "noise"  # none | noise | representation
-    cfg_scale: float = 5.0
-    cfg_schedule: str = "linear"  # linear | constant
-    diffusion_steps: int = 100  # diffusion head only
+SamplingConfig = SamplingBase  # iterations, temperature, cfg_level, cfg_scale, cfg_schedule, diffusion_steps
 
-    def check(self, seq_len: int) -> None:
-        if self.cfg_level not in LEVELS:
-            raise ConfigError(f"cfg_level {self.cfg_level!r} is not one of {LEVELS}")
-        if self.cfg_schedule not in ("linear", "constant"):
-            raise ConfigError(f"cfg_schedule {self.cfg_schedule!r} is not 'linear' or 'constant'")
-        if not 1 <= self.iterations <= seq_len:
-            raise ConfigError(f"iterations {self.iterations} must lie in [1, {seq_len}] (one token at least per step)")
+
+def check_sampling(cfg: SamplingConfig, seq_len: int) -> None:
+    if cfg.cfg_level not in LEVELS:
+        raise ConfigError(f"cfg_level {cfg.cfg_level!r} is not one of {LEVELS}")
+    if cfg.cfg_schedule not in ("linear", "constant"):
+        raise ConfigError(f"cfg_schedule {cfg.cfg_schedule!r} is not 'linear' or 'constant'")
+    if not 1 <= cfg.iterations <= seq_len:
+        raise ConfigError(f"iterations {cfg.iterations} must lie in [1, {seq_len}] (one token at least per step)")
 
 
 def masked_after(step: int, iterations: int, seq_len: int, remaining: int) -> int:
@@ -58,7 +51,7 @@ def sample_tokens(model, cond_seq: torch.Tensor, cfg: SamplingConfig, generator:
     """(B, L, d) conditioning sequences -> (B, N, C) tokens."""
     backbone, head = model.backbone, model.head
     n, c = backbone.cfg.seq_len, backbone.cfg.token_dim
-    cfg.check(n)
+    check_sampling(cfg, n)
     if cfg.cfg_level == "noise" and not isinstance(head, DiffusionHead):
         raise ConfigError("cfg_level 'noise' guides inside diffusion steps; this head has none (use 'representation')")
     b, device = cond_seq.shape[0], cond_seq.device

@@ -35,7 +35,7 @@ log = logging.getLogger(__name__)
 class ClapConfig:
     embed_dim: int = 128
     text_tower: str = "minilm"  # minilm (frozen sentence embedding + MLP) | scratch (own token encoder)
-    channels: tuple = (32, 64, 128, 128)
+    channels: tuple = (16, 32, 64, 128)
     text_width: int = 128
     max_tokens: int = 32
     epochs: int = 12
@@ -45,11 +45,15 @@ class ClapConfig:
 
 
 class MelEncoder(nn.Module):
-    """Conv blocks over (frames, mels), then mean+max pooling over time and frequency."""
+    """Conv blocks over (frames, mels), then mean+max pooling over time and frequency.
+
+    The mel is first averaged over pairs of frames (20 ms hop): events last tens of milliseconds
+    at least, and it makes the tower six times cheaper, which the CPU budget needs.
+    """
 
     def __init__(self, channels: tuple, out_dim: int):
         super().__init__()
-        layers, c_in = [], 1
+        layers, c_in = [nn.AvgPool2d((2, 1))], 1
         for c in channels:
             layers += [nn.Conv2d(c_in, c, 3, padding=1), nn.BatchNorm2d(c), nn.ReLU(), nn.AvgPool2d(2)]
             c_in = c
@@ -142,6 +146,17 @@ def train_small_clap(mel_train: torch.Tensor, captions_train: list[str], mel_val
     return model, scores
 
 
+def train_on_corpus(rows: list[dict], audio_root: str | Path, mel: MelConfig, clip_seconds: float,
+                    cfg: ClapConfig) -> tuple[SmallClap, dict]:
+    """Train on the captioned train clips of a manifest; validate on its captioned valid clips."""
+    from ..data.clips import load_waveforms, select, waveforms_to_mel
+
+    sets = {s: select(rows, s, captioned=True) for s in ("train", "valid")}
+    mels = {s: waveforms_to_mel(load_waveforms(r, audio_root, mel.sample_rate, clip_seconds), mel) for s, r in sets.items()}
+    return train_small_clap(mels["train"], [r["caption"] for r in sets["train"]], mels["valid"],
+                            [r["caption"] for r in sets["valid"]], cfg)
+
+
 @torch.no_grad()
 def retrieval(model: SmallClap, mel: torch.Tensor, captions: list[str]) -> dict:
     """Text→audio recall@1/@5 over the set, and the mean matched cosine."""
@@ -186,3 +201,22 @@ class SmallClapEmbedder:
     def embed_audio(self, waves: list[np.ndarray]) -> torch.Tensor:
         batch = np.stack([normalize_waveform(w, self.clip_samples) for w in waves])
         return self.model.encode_audio(log_mel(torch.from_numpy(batch), self.mel))
+
+
+class SmallClapBackbone(SmallClapEmbedder):
+    """The small CLAP as an evaluation backbone (the CLAP score of the embedded default)."""
+
+    loading = "plain"
+
+    def __init__(self, folder: str | Path, mel: MelConfig, clip_seconds: float):
+        super().__init__(folder, mel, clip_seconds)
+        self.checkpoint = str(Path(folder) / "model.safetensors")
+        self.sample_rate = mel.sample_rate
+
+    def embed(self, waves, sample_rate: int) -> dict:
+        if sample_rate != self.sample_rate:
+            raise ValueError(f"{self.name}: audio at {sample_rate} Hz, the model takes {self.sample_rate} Hz")
+        return {"embedding": self.embed_audio(list(waves)).numpy()}
+
+    def embed_text(self, captions: list[str]) -> np.ndarray:  # numpy, as the other evaluation backbones
+        return super().embed_text(captions).numpy()

@@ -86,6 +86,7 @@ def train(model: nn.Module, objective, data: TokenData, cfg: TrainConfig, workdi
     start = 0
     if ckpt.is_file():
         start = load_checkpoint(ckpt, model=model, ema=ema.shadow, optimizer=opt, config_hash=config_hash)
+        ema.updates = start  # one EMA update per step: the warm-up continues where it stopped
         log.info("resuming from %s at step %d", ckpt, start)
     loss_log = Path(loss_log)
     if rank == 0:

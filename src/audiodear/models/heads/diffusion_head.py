@@ -17,11 +17,13 @@ from .gaussian_diffusion import GaussianDiffusion, space_timesteps
 
 class DiffusionHead(Head):
     def __init__(self, token_dim: int, cond_dim: int, width: int = 1024, depth: int = 3,
-                 diffusion_batch_mul: int = 4, num_train_steps: int = 1000, sampling_steps: int = 100):
+                 diffusion_batch_mul: int = 4, num_train_steps: int = 1000, sampling_steps: int = 100,
+                 clip_x0: float | None = None):
         super().__init__()
         self.token_dim, self.cond_dim = token_dim, cond_dim
         self.diffusion_batch_mul = diffusion_batch_mul
         self.sampling_steps = sampling_steps
+        self.clip_x0 = clip_x0  # bound on x0-hat while sampling (None: MAR's unclipped sampler)
         # Outputs eps and the variance interpolation value: 2C channels.
         self.net = AdaLNMLP(token_dim, cond_dim, 2 * token_dim, width=width, depth=depth, num_times=1)
         self.train_diffusion = GaussianDiffusion.cosine(num_train_steps)
@@ -80,4 +82,4 @@ class DiffusionHead(Head):
             eps_c, eps_u = eps.chunk(2)
             return torch.cat([eps_u + cfg_scale * (eps_c - eps_u), var[:m]], dim=-1)
 
-        return diffusion.p_sample_loop(model_fn, x, generator, temperature)
+        return diffusion.p_sample_loop(model_fn, x, generator, temperature, self.clip_x0)

@@ -137,12 +137,21 @@ class GaussianDiffusion:
         mean = self._at("post_coef_x0", t, xt) * x0 + self._at("post_coef_xt", t, xt) * xt
         return mean, self._at("post_log_var", t, xt).expand_as(xt)
 
-    def p_mean_logvar(self, model_out: Tensor, xt: Tensor, t: Tensor) -> tuple[Tensor, Tensor, Tensor]:
-        """From the model's (eps, v) output: mean and log variance of p(x_{t-1}|x_t), and x0-hat."""
+    def p_mean_logvar(self, model_out: Tensor, xt: Tensor, t: Tensor,
+                      clip_x0: float | None = None) -> tuple[Tensor, Tensor, Tensor]:
+        """From the model's (eps, v) output: mean and log variance of p(x_{t-1}|x_t), and x0-hat.
+
+        ``clip_x0`` bounds x0-hat (IDDPM's ``clip_denoised`` with a data-scale bound): at the noisiest
+        steps of the cosine schedule 1/sqrt(alpha_bar) is about 2e4, so a small eps error becomes a
+        huge x0-hat; a long-trained model (MAR) predicts eps there almost exactly, a short CPU run
+        does not, and sampling then diverges without the bound.
+        """
         eps, v = model_out.split(xt.shape[-1], dim=-1)
         frac = (v + 1) / 2
         log_var = frac * self._at("log_betas", t, xt) + (1 - frac) * self._at("post_log_var", t, xt)
         pred_x0 = self._at("sqrt_recip_ac", t, xt) * xt - self._at("sqrt_recipm1_ac", t, xt) * eps
+        if clip_x0 is not None:
+            pred_x0 = pred_x0.clamp(-clip_x0, clip_x0)
         mean, _ = self.q_posterior(pred_x0, xt, t)
         return mean, log_var, pred_x0
 
@@ -157,20 +166,21 @@ class GaussianDiffusion:
         nll = -discretized_gaussian_log_likelihood(x0, mean, 0.5 * log_var).mean(dim=-1) / math.log(2.0)
         return mse + torch.where(t == 0, nll, kl)
 
-    def p_step(self, model_out: Tensor, xt: Tensor, t: Tensor, noise: Tensor, temperature: float = 1.0) -> Tensor:
+    def p_step(self, model_out: Tensor, xt: Tensor, t: Tensor, noise: Tensor, temperature: float = 1.0,
+               clip_x0: float | None = None) -> Tensor:
         """One ancestral step x_t -> x_{t-1}; the noise std is scaled by ``temperature`` (as MAR does)
         and no noise is added at the last step (t = 0)."""
-        mean, log_var, _ = self.p_mean_logvar(model_out, xt, t)
+        mean, log_var, _ = self.p_mean_logvar(model_out, xt, t, clip_x0)
         nonzero = (t != 0).to(xt.dtype).unsqueeze(-1)
         return mean + nonzero * torch.exp(0.5 * log_var) * noise * temperature
 
     @torch.no_grad()
     def p_sample_loop(self, model_fn: Callable[[Tensor, Tensor], Tensor], x: Tensor,
-                      generator: torch.Generator, temperature: float = 1.0) -> Tensor:
+                      generator: torch.Generator, temperature: float = 1.0, clip_x0: float | None = None) -> Tensor:
         """Run every step from the noisiest; ``model_fn(x_t, original_step_index)`` gives (n, 2C)."""
         steps = self.timestep_map.to(x.device)
         for i in reversed(range(self.num_timesteps)):
             t = torch.full((x.shape[0],), i, dtype=torch.long, device=x.device)
             model_out = model_fn(x, steps[t])
-            x = self.p_step(model_out, x, t, randn(x.shape, generator, x.device), temperature)
+            x = self.p_step(model_out, x, t, randn(x.shape, generator, x.device), temperature, clip_x0)
         return x

@@ -1,0 +1,69 @@
+"""Paper tables and the claims check, from metric tables written in the results' format."""
+import numpy as np
+import pandas as pd
+import pytest
+
+from audiodear.report.claims import check_claims
+from audiodear.report.render import write_table
+from audiodear.report.tables import build_table, latency_lookup, paper_numbers, paper_table
+
+
+def _metrics(values: dict) -> pd.DataFrame:
+    rows = [{"audio": a, "metric": m, "value": v, "ci_low": v - 1, "ci_high": v + 1} for (a, m), v in values.items()]
+    return pd.DataFrame(rows)
+
+
+def test_paper_numbers_are_data_with_sources():
+    t1 = paper_table("audiodear.table1")
+    assert t1["source"] == "D" and t1["rows"]["AudioDEAR (191M)"]["FD"] == 18.67
+    assert paper_table("impact.table7")["rows"]["5.0"]["FAD"] == 1.13
+    assert paper_table("audiodear.seed_table8")["source"] == "S"
+    for paper in paper_numbers().values():
+        for name, table in paper.items():
+            if name != "not_recovered":
+                assert table["source"] in {"P", "D", "W", "R", "S"} and table["rows"], name
+
+
+def test_table_sets_ours_beside_the_paper_and_leaves_out_missing_sets():
+    spec = {"title": "t", "paper": "audiodear.table2", "metrics": ["FD", "CLAP"],
+            "rows": [{"label": "lambda = 0", "audio": "student/lambda0/main", "paper": "lambda = 0"},
+                     {"label": "lambda = 1000", "audio": "student/main/main", "paper": "lambda = 1000"},
+                     {"label": "lambda = 5000", "audio": "student/lambda5000/main", "paper": "lambda = 5000"}]}
+    m = _metrics({("student/lambda0/main", "FD"): 30.0, ("student/main/main", "FD"): 20.0,
+                  ("student/lambda0/main", "CLAP"): 0.2, ("student/main/main", "CLAP"): 0.3})
+    frame, notes = build_table(spec, m, {}, {"student/lambda0/main", "student/main/main"})
+    assert list(frame.row) == ["lambda = 0", "lambda = 1000"]
+    assert frame.loc[1, "FD"] == 20.0 and frame.loc[1, "FD_paper"] == 18.67
+    assert frame.loc[1, "FD_diff"] == pytest.approx(20.0 - 18.67)
+    assert frame.loc[0, "FD_ci"] == "[29, 31]"
+    assert any("lambda5000" in n for n in notes) and any("[source D]" in n for n in notes)
+
+
+def test_latency_column_comes_from_the_latency_stage():
+    lat = pd.DataFrame([{"system": "teacher", "sweep": "batch", "batch_size": 8, "latency_s": 4.0},
+                        {"system": "teacher", "sweep": "iterations", "batch_size": 8, "latency_s": 9.0},
+                        {"system": "student", "sweep": "batch", "batch_size": 8, "latency_s": 1.0}])
+    assert latency_lookup(lat, {"teacher": "teacher/main/main", "student": "student/main/main"}) == \
+        {"teacher/main/main": 4.0, "student/main/main": 1.0}
+
+
+def test_claims_verdicts_follow_the_numbers():
+    s = "student"
+    values = {(f"{s}/main/main", "FD"): 10.0, (f"{s}/lambda0/main", "FD"): 12.0,
+              (f"{s}/main/main", "CLAP"): 0.30, (f"{s}/lambda0/main", "CLAP"): 0.20,
+              (f"{s}/lambda5000/main", "FD"): 9.0, (f"{s}/lambda5000/main", "CLAP"): 0.25,
+              ("teacher/main/main", "latency_s"): 8.0, (f"{s}/main/main", "latency_s"): 1.0}
+    claims = check_claims(values).set_index("id")
+    assert claims.loc["distillation_helps", "verdict"] == "reproduced"
+    assert claims.loc["lambda_too_large_hurts", "verdict"] == "partly (1/2)"
+    assert claims.loc["student_faster", "verdict"] == "reproduced" and "8.00x" in claims.loc["student_faster", "evidence"]
+    assert claims.loc["design_b_beats_a", "verdict"] == "not measured"
+
+
+def test_tables_are_written_in_three_formats(tmp_path):
+    frame = pd.DataFrame({"row": ["a <b>", "c"], "FD": [1.23456, np.nan]})
+    paths = write_table(frame, tmp_path / "t", "A & B", ["note"])
+    assert [p.suffix for p in paths] == [".md", ".tex", ".csv"]
+    assert "| a <b>" in paths[0].read_text() and "1.235" in paths[0].read_text()
+    assert r"A \& B" in paths[1].read_text() or "A & B" in paths[1].read_text()
+    assert pd.read_csv(paths[2]).shape == (2, 2)

@@ -1,0 +1,20 @@
+"""Rule paper_table: one of the paper's tables from our metrics, with the paper's numbers beside ours."""
+from pathlib import Path
+
+import pandas as pd
+
+from audiodear.jobs import Job
+from audiodear.report.render import write_table
+from audiodear.report.tables import build_table, latency_lookup
+from audiodear.utils.provenance import code_version
+
+job = Job(snakemake)  # noqa: F821
+spec = dict(job.params.spec)
+metrics = pd.read_csv(job.input.metrics)
+latency = latency_lookup(pd.read_csv(job.input.latency), dict(job.params.latency_systems))
+frame, notes = build_table(spec, metrics, latency, set(job.params.available))
+backbones = sorted({f"{r.metric}: {r.backbone}" for r in metrics.itertuples() if r.metric in spec["metrics"]})
+notes += [f"backbones: {'; '.join(backbones)}",
+          f"test set N = {int(metrics.n.max())}; resampler: {metrics.resampler.dropna().iloc[0] if metrics.resampler.notna().any() else 'n/a'}",
+          f"provenance: {job.input.metrics} (per audio set: results/<exp>/metrics/<audio>/), code {code_version()}"]
+write_table(frame, Path(job.output[0]).with_suffix(""), spec["title"], notes)
