@@ -5,7 +5,7 @@ import pandas as pd
 
 from audiodear.jobs import Job
 from audiodear.report.render import write_table
-from audiodear.report.tables import build_table, latency_lookup
+from audiodear.report.tables import build_table, display, latency_lookup
 from audiodear.utils.provenance import code_version
 
 job = Job(snakemake)  # noqa: F821
@@ -17,4 +17,5 @@ backbones = sorted({f"{r.metric}: {r.backbone}" for r in metrics.itertuples() if
 notes += [f"backbones: {'; '.join(backbones)}",
           f"test set N = {int(metrics.n.max())}; resampler: {metrics.resampler.dropna().iloc[0] if metrics.resampler.notna().any() else 'n/a'}",
           f"provenance: {job.input.metrics} (per audio set: results/<exp>/metrics/<audio>/), code {code_version()}"]
-write_table(frame, Path(job.output[0]).with_suffix(""), spec["title"], notes)
+write_table(frame, Path(job.output[0]).with_suffix(""), spec["title"], notes,
+            display=display(frame, [m for m in spec["metrics"] if m in frame]))

@@ -139,6 +139,7 @@ class Model:
     proj_dropout: float = 0.1
     cond_drop_prob: float = 0.1
     diffusion_batch_mul: int = 4
+    clip_x0: Optional[float] = None  # bound on the diffusion head's x0-hat while sampling (None: MAR's)
     init_from: Optional[str] = None  # a MAR ImageNet checkpoint (LTH14/mar release format)
 
 

@@ -50,8 +50,14 @@ def _chain(ev: Evidence, order: list[str], metrics=QUALITY):
     for a, b in zip(order, order[1:]):
         o, s = _cmp(ev, a, b, metrics)
         oks += o
-        shown += [f"{a.split('/')[1]}>{b.split('/')[1]}: {x}" for x in s]
+        shown += [f"{_name(a)} vs {_name(b)}: {x}" for x in s]
     return oks, shown
+
+
+def _name(audio: str) -> str:
+    """A short label for an audio set: its variant, or its setting when the variant is 'main'."""
+    _, variant, setting = audio.split("/")
+    return setting if variant == "main" else variant
 
 
 def _peak_inside(ev: Evidence, audios: list[str], metric: str = "CLAP"):

@@ -91,6 +91,22 @@ def build_table(spec: dict, metrics: pd.DataFrame, latency: dict, available: set
     return frame, notes
 
 
+def display(frame: pd.DataFrame, metrics: list[str]) -> pd.DataFrame:
+    """The reading version: per metric "ours [CI]", the paper's value and the difference."""
+    out = pd.DataFrame({"row": frame["row"]})
+    for m in metrics:
+        out[f"{m} (ours)"] = [_fmt(v) + (f" {ci}" if isinstance(ci, str) and ci else "")
+                              for v, ci in zip(frame[m], frame.get(f"{m}_ci", [""] * len(frame)))]
+        if f"{m}_paper" in frame:
+            out[f"{m} (paper)"] = [_fmt(v) for v in frame[f"{m}_paper"]]
+            out[f"Δ {m}"] = [_fmt(v) for v in frame[f"{m}_diff"]]
+    return out
+
+
+def _fmt(v) -> str:
+    return "–" if v is None or (isinstance(v, float) and not np.isfinite(v)) else f"{v:.3g}"
+
+
 def better(metric: str, a: float, b: float) -> bool:
     """Whether value a is better than value b for this metric."""
     return a < b if metric in LOWER_IS_BETTER else a > b

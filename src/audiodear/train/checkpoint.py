@@ -54,6 +54,11 @@ def save_checkpoint(path: str | Path, *, model: torch.nn.Module, ema: dict | Non
         save_file(tensors, str(tmp), metadata=meta)
 
 
+def checkpoint_hash(path: str | Path) -> str:
+    with safe_open(str(path), framework="pt") as f:
+        return (f.metadata() or {}).get("config_hash", "")
+
+
 def load_checkpoint(path: str | Path, *, model: torch.nn.Module, ema: dict | None, optimizer,
                     config_hash: str | None = None) -> int:
     """Restore everything in place; return the step to continue from."""

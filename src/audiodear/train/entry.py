@@ -20,7 +20,7 @@ from ..config.variants import student_variant
 from ..models.build import ModelSpec, build_model, spec_from_preset
 from ..text.conditioning import TextCache
 from ..utils.device import resolve_device
-from ..utils.hashing import sha256_json
+from ..utils.hashing import sha256_file, sha256_json
 from .checkpoint import load_weights, save_weights
 from .data import TokenData
 from .loop import TrainConfig, train
@@ -31,7 +31,7 @@ log = logging.getLogger(__name__)
 
 def head_options(plan, role: str, variant: dict | None) -> tuple[str, dict]:
     if role == "teacher":
-        return "diffusion", {"diffusion_batch_mul": plan.model.diffusion_batch_mul}
+        return "diffusion", {"diffusion_batch_mul": plan.model.diffusion_batch_mul, "clip_x0": plan.model.clip_x0}
     kind = variant["objective"]
     if kind == "energy":
         return "energy", {"num_samples": variant["energy_m"], "alpha": variant["energy_alpha"],
@@ -105,8 +105,12 @@ def run(job: dict) -> dict:
         objective = StudentObjective(teacher.backbone.to(device), plan.seed, plan.model.cond_drop_prob,
                                      variant["distill_weight"])
     cfg = _train_config(plan, role)
-    config_hash = sha256_json({"job": {k: v for k, v in job.items() if k != "plan"}, "spec": spec.to_dict(),
-                               "train": cfg.__dict__, "variant": variant})
+    # A checkpoint may be resumed only by the same job on the same inputs (a retrained teacher or
+    # re-extracted latents start the run over).
+    inputs = {k: sha256_file(job[k]) for k in ("text", "teacher") if job.get(k)}
+    inputs["latents"] = sha256_file(Path(job["latents"]) / "index.json")
+    config_hash = sha256_json({"job": {k: v for k, v in job.items() if k not in ("plan", "log")}, "spec": spec.to_dict(),
+                               "train": cfg.__dict__, "variant": variant, "inputs": inputs})
     summary = train(model, objective, TokenData(tokens, cond, cond_teacher), cfg, job["workdir"], job["loss_log"],
                     config_hash, device)
     if not dist.is_initialized() or dist.get_rank() == 0:

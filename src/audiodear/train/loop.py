@@ -22,9 +22,10 @@ import torch.distributed as dist
 from torch import nn
 
 from ..errors import TrainingError
-from .checkpoint import load_checkpoint, save_checkpoint
+from .checkpoint import checkpoint_hash, load_checkpoint, save_checkpoint
 from .data import TokenData
 from .ema import EMA
+from ..utils.atomic import write_text
 
 log = logging.getLogger(__name__)
 CHECKPOINT = "ckpt-last.safetensors"
@@ -84,15 +85,24 @@ def train(model: nn.Module, objective, data: TokenData, cfg: TrainConfig, workdi
     workdir = Path(workdir)
     ckpt = workdir / CHECKPOINT
     start = 0
+    if ckpt.is_file() and checkpoint_hash(ckpt) != config_hash:
+        # Written for another configuration (the rule reruns because its config changed): keep it
+        # under another name and start over.
+        stale = ckpt.with_name(f"ckpt-{checkpoint_hash(ckpt)[:12]}.safetensors")
+        ckpt.rename(stale)
+        log.warning("checkpoint %s belongs to another configuration; kept as %s, starting over", ckpt, stale)
     if ckpt.is_file():
         start = load_checkpoint(ckpt, model=model, ema=ema.shadow, optimizer=opt, config_hash=config_hash)
         ema.updates = start  # one EMA update per step: the warm-up continues where it stopped
         log.info("resuming from %s at step %d", ckpt, start)
-    loss_log = Path(loss_log)
+    # The loss log grows in the work folder (it survives a killed run, like the checkpoint) and is
+    # copied to the declared output at the end; on resume, lines past the checkpoint are dropped.
+    running_log = workdir / "loss.jsonl"
     if rank == 0:
-        loss_log.parent.mkdir(parents=True, exist_ok=True)
-        if start == 0:
-            loss_log.write_text("")
+        workdir.mkdir(parents=True, exist_ok=True)
+        kept = [ln for ln in (running_log.read_text().splitlines() if running_log.is_file() else [])
+                if start and json.loads(ln)["step"] <= start]
+        running_log.write_text("".join(ln + "\n" for ln in kept))
     t0, last = time.time(), {}
     for step in range(start, cfg.steps):
         for group in opt.param_groups:
@@ -117,7 +127,7 @@ def train(model: nn.Module, objective, data: TokenData, cfg: TrainConfig, workdi
         ema.update(model)
         last = {"step": step + 1, "lr": lr_at(step, cfg), "grad_norm": float(grad_norm), **logs_acc}
         if rank == 0:
-            with open(loss_log, "a") as fh:
+            with open(running_log, "a") as fh:
                 fh.write(json.dumps(last) + "\n")
             done = step + 1
             if done % cfg.log_every == 0 or done == cfg.steps:
@@ -127,6 +137,8 @@ def train(model: nn.Module, objective, data: TokenData, cfg: TrainConfig, workdi
                          ", ".join(f"{k} {v:.4f}" for k, v in logs_acc.items() if k != "loss"), rate, eta)
             if done % cfg.checkpoint_every == 0 or done == cfg.steps:
                 save_checkpoint(ckpt, model=model, ema=ema.shadow, optimizer=opt, step=done, config_hash=config_hash)
+    if rank == 0:
+        write_text(loss_log, running_log.read_text())
     return {"steps": cfg.steps, "resumed_from": start, "seconds": time.time() - t0, "last": last,
             "ema": ema.shadow, "world_size": world}
 
