@@ -8,7 +8,7 @@ from pathlib import Path
 from omegaconf import OmegaConf
 
 from audiodear.config import compose, load
-from conftest import ROOT
+from workflow_helpers import ROOT
 
 DVC = str(Path(sys.executable).with_name("dvc"))
 

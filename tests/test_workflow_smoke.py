@@ -6,7 +6,7 @@ import time
 import pandas as pd
 import pytest
 
-from conftest import snakemake
+from workflow_helpers import snakemake
 
 pytestmark = pytest.mark.slow
 SMOKE = ("--config", "experiment=smoke")
@@ -20,7 +20,7 @@ def _jobs(dry_run_output: str) -> dict[str, int]:
 
 @pytest.fixture(scope="module")
 def smoke_run(tmp_path_factory):
-    from conftest import copy_workflow
+    from workflow_helpers import copy_workflow
 
     wf = copy_workflow(tmp_path_factory.mktemp("smoke") / "wf")
     snakemake(wf, "--cores", "2", "paper_tables", *SMOKE, timeout=1800)
@@ -77,7 +77,7 @@ def test_dvc_experiment_over_the_hydra_params(smoke_run):
     import sys
     from pathlib import Path
 
-    from conftest import ROOT
+    from workflow_helpers import ROOT
 
     bin_dir = str(Path(sys.executable).parent)
     env = {**os.environ, "PATH": bin_dir + os.pathsep + os.environ["PATH"], "PYTHONPATH": str(ROOT / "src")}

@@ -72,15 +72,16 @@ def test_training_asks_for_gpus_of_the_configured_type(as_shipped):
     assert (teacher["tasks_per_gpu"], teacher["cpus_per_gpu"], teacher["threads"]) == ("0", "8", "8")
     assert (teacher["mem_mb"], teacher["runtime"]) == ("256000", "2880")
     assert as_shipped["train_student"] == teacher
-    for rule in ("train_vae", "train_clap", "train_eval_backbones", "extract_latents", "text_embeddings",
-                 "features", "generate_teacher", "generate_student", "latency"):
+    for rule in ("train_vae", "train_clap", "train_eval_classifier", "train_eval_frames", "train_eval_clap",
+                 "extract_latents", "text_embeddings", "reference_features", "caption_features", "score",
+                 "generate_teacher", "generate_student", "latency"):
         assert (as_shipped[rule]["slurm_partition"], as_shipped[rule]["gpu"]) == ("gpu", "1"), rule
     assert as_shipped["generate_teacher"]["runtime"] == "720"
     assert as_shipped["latency"]["slurm_extra"] == "--exclusive"
 
 
 def test_cpu_rules_and_unknown_rules_stay_on_cpus(as_shipped):
-    for rule in ("ingest", "corpus", "testset", "metrics", "corpus_table", "unsized"):
+    for rule in ("ingest", "corpus", "testset", "score_reference", "corpus_table", "unsized"):
         assert as_shipped[rule]["slurm_partition"] == "compute", rule
         assert "gpu" not in as_shipped[rule] and "slurm_account" not in as_shipped[rule], rule
     assert (as_shipped["ingest"]["threads"], as_shipped["ingest"]["mem_mb"]) == ("16", "32000")
@@ -95,4 +96,4 @@ def test_the_variables_block_retargets_every_job(dry_runs):
     assert jobs["train_teacher"]["slurm_partition"] == "gpu-h100"
     assert (jobs["train_teacher"]["gpu"], jobs["train_teacher"]["mem_mb"]) == ("8", "512000")
     assert not any("gpu_model" in job for job in jobs.values())  # "" = any GPU type
-    assert jobs["metrics"]["slurm_partition"] == "cpu-long"
+    assert jobs["score_reference"]["slurm_partition"] == "cpu-long"

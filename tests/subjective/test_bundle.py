@@ -12,7 +12,7 @@ from audiodear.subjective.bundle import build_bundle
 from audiodear.subjective.loudness import integrated_loudness, normalise, true_peak_dbtp
 from audiodear.subjective.select import allocate, rng_for, stratified_sample
 
-from conftest import SR, SYSTEM_NAMES, make_config, make_sources, read_json
+from listening_helpers import SR, SYSTEM_NAMES, make_config, make_sources, read_json
 
 
 def tree_digest(root: Path) -> dict[str, str]:

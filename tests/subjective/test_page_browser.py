@@ -13,7 +13,7 @@ from audiodear.subjective.bundle import build_bundle
 from audiodear.subjective.ingest import ingest
 from audiodear.subjective.stats import mos_table
 
-from conftest import SYSTEM_NAMES, make_config, make_sources, read_json
+from listening_helpers import SYSTEM_NAMES, make_config, make_sources, read_json
 
 CHROMIUM = "/usr/bin/chromium"
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
