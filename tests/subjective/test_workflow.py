@@ -28,6 +28,7 @@ PLAN = OmegaConf.create(config["plan"])
 R = f"{{PLAN.results_dir}}/{{PLAN.experiment_name}}"
 T = PLAN.tables_dir
 LOGS = f"{{R}}/logs"
+CONDA_ENV = "{REPO}/workflow/envs/audiodear.yaml"
 
 
 def section(*keys):

@@ -19,7 +19,7 @@ from omegaconf import MISSING
 class CorpusSizes:
     train: int = 2400
     valid: int = 160
-    test: int = 200
+    test: int = 120
 
 
 @dataclass
@@ -232,7 +232,7 @@ class EvalTrain:
     lr: float = 3e-3
     batch_size: int = 32
     seed: int = 0
-    embedding_dim: int = 128
+    embedding_dim: int = 64
 
 
 @dataclass

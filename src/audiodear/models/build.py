@@ -15,7 +15,7 @@ from .mar import BackboneConfig, MARBackbone
 
 PRESETS = {
     "debug": dict(width=32, encoder_depth=1, decoder_depth=1, heads=2, head_depth=2, head_width=32),
-    "embedded": dict(width=192, encoder_depth=3, decoder_depth=3, heads=4, head_depth=3, head_width=256),
+    "embedded": dict(width=128, encoder_depth=2, decoder_depth=2, heads=4, head_depth=2, head_width=192),
     "base": dict(width=768, encoder_depth=12, decoder_depth=12, heads=12, head_depth=3, head_width=1024),
     "large": dict(width=1024, encoder_depth=16, decoder_depth=16, heads=16, head_depth=3, head_width=1024),
 }

@@ -222,8 +222,8 @@ def _whistle(n, sr, f0, rng):
 
 def _drum(n, sr, f0, rng):
     t = _t(n, sr)
-    freq = 45.0 + 120.0 * np.exp(-t / 0.03)
-    return np.sin(2 * np.pi * np.cumsum(freq) / sr) * np.exp(-t / 0.09)
+    freq = rng.uniform(40.0, 55.0) + rng.uniform(100.0, 140.0) * np.exp(-t / 0.03)
+    return np.sin(2 * np.pi * np.cumsum(freq) / sr) * np.exp(-t / rng.uniform(0.07, 0.11))
 
 
 def _rain(n, sr, f0, rng):

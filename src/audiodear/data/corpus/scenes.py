@@ -17,6 +17,7 @@ BACKGROUNDS = ("none", "faint", "noisy")
 # A fixed master gain instead of per-clip peak normalisation keeps "quiet" and "loud" apart in the
 # files (events sit in separate halves, so the peak stays below 0.5 * (0.8 + 0.15) < 0.5).
 MASTER_GAIN = 0.5
+ONSET_SECONDS = 0.1
 
 
 @dataclass(frozen=True)
@@ -65,8 +66,10 @@ def render_scene(scene: Scene, sr: int, clip_seconds: float, rng: np.random.Gene
     slot = n // len(scene.events)
     for i, spec in enumerate(scene.events):
         x = render_event(spec, sr, rng)
-        room = slot - len(x)
-        start = i * slot + int(rng.integers(int(0.05 * sr), max(int(0.05 * sr) + 1, room)))
+        # Each event starts at a fixed point of its half: what a caption leaves open (onset time)
+        # would be uncertainty the small CPU-trained generators cannot model; what it states
+        # (kind, pitch, loudness, count, duration, order, background) is what varies.
+        start = i * slot + int(ONSET_SECONDS * sr)
         end = min(n, start + len(x))
         out[start:end] += x[: end - start]
     return np.clip(MASTER_GAIN * out, -1.0, 1.0).astype(np.float32)
