@@ -115,3 +115,21 @@ def test_missing_or_unreadable_generated_file_names_the_file(tmp_path):
     (folder / "clip1.wav").write_bytes(b"RIFF broken")
     with pytest.raises(AudioError, match="clip1.wav: unreadable"):
         extract_features(cls, folder, progress=False)
+
+
+def test_checkpoint_digest_covers_the_weights_only(tmp_path, monkeypatch):
+    """A backbone without a recorded checkpoint file has no digest (not one of the working
+    directory), and the digest of a weights file does not depend on the folder around it."""
+    from types import SimpleNamespace
+
+    from audiodear.eval.extract import checkpoint_digest
+
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "params.yaml").write_text("a: 1\n")
+    assert checkpoint_digest(SimpleNamespace()) == ""
+    assert checkpoint_digest(SimpleNamespace(checkpoint_path=None)) == ""
+    weights = tmp_path / "model.safetensors"
+    save_file({"w": torch.ones(3)}, str(weights))
+    before = checkpoint_digest(SimpleNamespace(checkpoint_path=str(weights)))
+    (tmp_path / "provenance.json").write_text("{}")
+    assert checkpoint_digest(SimpleNamespace(checkpoint_path=str(weights))) == before != ""

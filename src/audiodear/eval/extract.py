@@ -117,7 +117,10 @@ def _equal_length_batches(waves: list[np.ndarray], batch_size: int) -> list[list
 
 def checkpoint_digest(backbone) -> str:
     """sha256 of the backbone's checkpoint file (or of a model folder's files), '' when unknown."""
-    path = Path(getattr(backbone, "checkpoint_path", "") or "")
+    recorded = getattr(backbone, "checkpoint_path", None)
+    if not recorded:  # Path("") would be the working directory
+        return ""
+    path = Path(recorded)
     if path.is_file():
         return sha256_file(path)
     if path.is_dir():

@@ -211,6 +211,7 @@ class SmallClapBackbone(SmallClapEmbedder):
     def __init__(self, folder: str | Path, mel: MelConfig, clip_seconds: float):
         super().__init__(folder, mel, clip_seconds)
         self.checkpoint = str(Path(folder) / "model.safetensors")
+        self.checkpoint_path = self.checkpoint  # the weights alone identify it (not the folder's logs)
         self.sample_rate = mel.sample_rate
 
     def embed(self, waves, sample_rate: int) -> dict:
