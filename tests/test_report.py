@@ -58,6 +58,23 @@ def test_claims_verdicts_follow_the_numbers():
     assert claims.loc["lambda_too_large_hurts", "verdict"] == "partly (1/2)"
     assert claims.loc["student_faster", "verdict"] == "reproduced" and "8.00x" in claims.loc["student_faster", "evidence"]
     assert claims.loc["design_b_beats_a", "verdict"] == "not measured"
+    assert claims.loc["distillation_helps", "beyond noise"] == "0 of 2 (0 the paper's way)"  # no intervals given
+    assert claims.loc["student_faster", "beyond noise"] == "–"
+
+
+def test_claims_count_only_separated_intervals_as_beyond_noise():
+    s = "student"
+    values = {(f"{s}/main/main", "FD"): 10.0, (f"{s}/lambda0/main", "FD"): 12.0,
+              (f"{s}/main/main", "CLAP"): 0.30, (f"{s}/lambda0/main", "CLAP"): 0.20}
+    intervals = {(f"{s}/main/main", "FD"): (9.0, 11.0), (f"{s}/lambda0/main", "FD"): (10.5, 13.0),  # overlap
+                 (f"{s}/main/main", "CLAP"): (0.28, 0.32), (f"{s}/lambda0/main", "CLAP"): (0.18, 0.22)}
+    claims = check_claims(values, intervals).set_index("id")
+    assert claims.loc["distillation_helps", "verdict"] == "reproduced"
+    assert claims.loc["distillation_helps", "beyond noise"] == "1 of 2 (1 the paper's way)"
+    intervals[(f"{s}/lambda0/main", "CLAP")] = (0.33, 0.40)  # now separated, against the paper
+    values[(f"{s}/lambda0/main", "CLAP")] = 0.35
+    claims = check_claims(values, intervals).set_index("id")
+    assert claims.loc["distillation_helps", "beyond noise"] == "1 of 2 (0 the paper's way)"
 
 
 def test_tables_are_written_in_three_formats(tmp_path):
