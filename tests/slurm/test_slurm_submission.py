@@ -26,8 +26,13 @@ TIMEOUT_S = 1200
 VOLATILE_PROVENANCE = {"time", "slurm_job_id", "host", "hostname"}
 # Files whose content measures the run itself (wall-clock timings: a latency benchmark, the tables
 # that print it, `benchmark:` files), as glob patterns relative to the workflow folder. They must
-# exist after both runs; their bytes are not compared. No such file exists yet.
-RUN_DEPENDENT_OUTPUTS: tuple[str, ...] = ()
+# exist after both runs; their bytes are not compared: the latency stage and what prints its
+# timings (the latency table and figure, Table 1's latency column, the speed claim).
+RUN_DEPENDENT_OUTPUTS: tuple[str, ...] = (
+    "results/*/latency.csv", "paper_tables/*/latency.*", "paper_tables/*/figures/latency_vs_batch.*",
+    "paper_tables/*/table1_main.*", "paper_tables/*/impact_iterations.*", "paper_tables/*/claims.*",
+    "paper_tables/*/figures/metrics_vs_iterations.*",
+)
 
 
 def declared_outputs_and_logs(summary: str) -> tuple[set[str], set[str]]:

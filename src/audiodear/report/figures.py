@@ -23,9 +23,10 @@ sns.set_theme(style="whitegrid", context="paper")
 
 def save(fig, stem: str | Path) -> list[Path]:
     out = []
-    for ext in (".png", ".pdf"):
+    # no time stamps or versions in the files: the same numbers give the same bytes
+    for ext, meta in ((".png", {"Software": None}), (".pdf", {"CreationDate": None, "Producer": None})):
         with atomic_path(Path(stem).with_suffix(ext)) as tmp:
-            fig.savefig(tmp, dpi=150, bbox_inches="tight")
+            fig.savefig(tmp, dpi=150, bbox_inches="tight", metadata=meta)
         out.append(Path(stem).with_suffix(ext))
     plt.close(fig)
     return out
