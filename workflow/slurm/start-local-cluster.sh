@@ -78,11 +78,12 @@ MpiDefault=none
 ProctrackType=proctrack/linuxproc
 TaskPlugin=task/none
 # No accounting database, so sacct knows nothing: clients must query job states with squeue,
-# which remembers finished jobs for MinJobAge seconds.
+# which remembers finished jobs for MinJobAge seconds: two hours, longer than a test workflow
+# runs (the default, 300 s, forgets the first jobs of a 13-minute run before it ends).
 JobAcctGatherType=jobacct_gather/none
 AccountingStorageType=accounting_storage/none
 JobCompType=jobcomp/none
-MinJobAge=300
+MinJobAge=7200
 SchedulerType=sched/backfill
 # Start a batch job as soon as it is submitted (the default batches submissions for up to 3 s).
 SchedulerParameters=batch_sched_delay=0,sched_min_interval=0
