@@ -14,6 +14,7 @@ import os
 from pathlib import Path
 
 import pytest
+import torch
 
 pytestmark = pytest.mark.slurm
 
@@ -21,8 +22,9 @@ TARGET = ("paper_tables", "--config", "experiment=smoke")
 # Each SLURM job costs 20-40 s more than the same job run locally (submission, two Snakemake
 # start-ups inside the job, status polling), so the limit grows with the DAG.
 TIMEOUT_S = 1200
-# provenance.json fields that differ between two runs of the same job: when it ran, and where
-# (the SLURM job and host, should the provenance stamp record them).
+# Fields of JSON records (provenance.json, training and generation reports, safetensors metadata)
+# that differ between two runs of the same job: when it ran, and where (the SLURM job and host);
+# durations (keys naming "seconds") are set aside too.
 VOLATILE_PROVENANCE = {"time", "slurm_job_id", "host", "hostname"}
 # Files whose content measures the run itself (wall-clock timings: a latency benchmark, the tables
 # that print it, `benchmark:` files), as glob patterns relative to the workflow folder. They must
@@ -32,6 +34,8 @@ RUN_DEPENDENT_OUTPUTS: tuple[str, ...] = (
     "results/*/latency.csv", "paper_tables/*/latency.*", "paper_tables/*/figures/latency_vs_batch.*",
     "paper_tables/*/table1_main.*", "paper_tables/*/impact_iterations.*", "paper_tables/*/claims.*",
     "paper_tables/*/figures/metrics_vs_iterations.*",
+    # resume state of training: its stale-run check hashes the input files, which carry run times
+    "results/*/scratch/*",
 )
 
 
@@ -51,11 +55,39 @@ def declared_outputs_and_logs(summary: str) -> tuple[set[str], set[str]]:
     return outputs, logs
 
 
+def stable(record):
+    """A JSON record without what differs between two runs of the same job: the VOLATILE_PROVENANCE
+    fields and wall-clock durations (keys naming "seconds"), at any depth."""
+    if isinstance(record, dict):
+        return {k: stable(v) for k, v in record.items()
+                if k not in VOLATILE_PROVENANCE and "seconds" not in str(k)}
+    if isinstance(record, list):
+        return [stable(v) for v in record]
+    return record
+
+
+def _json_or_text(text: str):
+    try:
+        return stable(json.loads(text))
+    except ValueError:
+        return text
+
+
 def digest(path: Path) -> str:
-    if path.name == "provenance.json":
-        stamp = json.loads(path.read_text())
-        stable = {k: v for k, v in stamp.items() if k not in VOLATILE_PROVENANCE}
-        return hashlib.sha256(json.dumps(stable, sort_keys=True).encode()).hexdigest()
+    if path.suffix == ".json":
+        return hashlib.sha256(json.dumps(stable(json.loads(path.read_text())), sort_keys=True).encode()).hexdigest()
+    if path.suffix == ".safetensors":  # every tensor's bytes, and the metadata without run times
+        from safetensors import safe_open
+
+        h = hashlib.sha256()
+        with safe_open(str(path), framework="pt") as fh:
+            meta = {k: _json_or_text(v) for k, v in (fh.metadata() or {}).items()}
+            h.update(json.dumps(meta, sort_keys=True).encode())
+            for name in sorted(fh.keys()):
+                tensor = fh.get_tensor(name)
+                h.update(f"{name}:{tensor.dtype}:{tuple(tensor.shape)}".encode())
+                h.update(tensor.contiguous().view(-1).view(torch.uint8).numpy().tobytes())
+        return h.hexdigest()
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 

@@ -19,7 +19,7 @@ main_t = teacher["main"]
 
 steps = {f"teacher/main/{s}": c["diffusion_steps"] for s, c in teacher.items()
          if c["iterations"] == main_t["iterations"] and c["cfg_level"] == main_t["cfg_level"] and c["cfg_scale"] == main_t["cfg_scale"]}
-steps.update({a: 1 for a in available if a.startswith("student/") and a.endswith("/main")})
+steps.update({a: 1 for a in sorted(available) if a.startswith("student/") and a.endswith("/main")})  # sorted: same plot, same bytes
 figures.quality_vs_steps(metrics, steps, out / "quality_vs_steps")
 figures.latency_vs_batch(latency, out / "latency_vs_batch")
 iters = {c["iterations"]: f"teacher/main/{s}" for s, c in teacher.items()
