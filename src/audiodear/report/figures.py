@@ -15,19 +15,14 @@ import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 import seaborn as sns  # noqa: E402
 
-from ..utils.atomic import atomic_path  # noqa: E402
+from .render import save_figure  # noqa: E402
 from .tables import paper_table  # noqa: E402
 
 sns.set_theme(style="whitegrid", context="paper")
 
 
 def save(fig, stem: str | Path) -> list[Path]:
-    out = []
-    # no time stamps or versions in the files: the same numbers give the same bytes
-    for ext, meta in ((".png", {"Software": None}), (".pdf", {"CreationDate": None, "Producer": None})):
-        with atomic_path(Path(stem).with_suffix(ext)) as tmp:
-            fig.savefig(tmp, dpi=150, bbox_inches="tight", metadata=meta)
-        out.append(Path(stem).with_suffix(ext))
+    out = save_figure(fig, stem)
     plt.close(fig)
     return out
 

@@ -1,11 +1,11 @@
-"""Write one table in the three formats the project promises: Markdown, LaTeX and CSV."""
+"""Write one table in the three formats the project promises (Markdown, LaTeX, CSV), and a figure in two (PNG, PDF)."""
 from __future__ import annotations
 
 from pathlib import Path
 
 import pandas as pd
 
-from ..utils.atomic import write_csv, write_text
+from ..utils.atomic import atomic_path, write_csv, write_text
 
 
 def write_table(frame: pd.DataFrame, stem: str | Path, title: str, notes: list[str] | None = None,
@@ -26,3 +26,15 @@ def write_table(frame: pd.DataFrame, stem: str | Path, title: str, notes: list[s
     write_text(stem.with_suffix(".tex"), tex)
     write_csv(stem.with_suffix(".csv"), frame)
     return [stem.with_suffix(s) for s in (".md", ".tex", ".csv")]
+
+
+def save_figure(fig, stem: str | Path) -> list[Path]:
+    """Write ``<stem>.png`` and ``<stem>.pdf`` atomically, without time stamps or versions in the
+    files (the same numbers give the same bytes); return the paths."""
+    out = []
+    for ext, meta in ((".png", {"Software": None}), (".pdf", {"CreationDate": None, "Producer": None})):
+        dest = Path(stem).with_suffix(ext)
+        with atomic_path(dest) as tmp:
+            fig.savefig(tmp, dpi=150, bbox_inches="tight", metadata=meta)
+        out.append(dest)
+    return out

@@ -9,8 +9,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from ..report.render import write_table
-from ..utils.atomic import atomic_path
+from ..report.render import save_figure, write_table
 from .stats import SCALES, t_interval
 
 NO_RATINGS = "no ratings"
@@ -70,16 +69,6 @@ def write_no_ratings_table(stem: str | Path, title: str, systems: list[str], pap
     return write_table(pd.DataFrame(rows), stem, title, notes=notes)
 
 
-def _save(fig, stem: Path) -> list[Path]:
-    out = []
-    for ext, meta in ((".png", {"Software": None}), (".pdf", {"CreationDate": None, "Producer": None})):
-        dest = stem.with_suffix(ext)
-        with atomic_path(dest) as tmp:
-            fig.savefig(tmp, dpi=150, bbox_inches="tight", metadata=meta)
-        out.append(dest)
-    return out
-
-
 def mos_figure(ratings: pd.DataFrame, systems: list[str], stem: str | Path, title: str) -> list[Path]:
     """Point plot of REL and OVL per system with the table's 95 % t intervals; PNG and PDF."""
     import matplotlib
@@ -96,7 +85,7 @@ def mos_figure(ratings: pd.DataFrame, systems: list[str], stem: str | Path, titl
                   errorbar=t_interval, dodge=0.3, linestyle="none", capsize=0.1, markers=["o", "s"], ax=ax)
     ax.set(ylim=(1, 5), xlabel="", ylabel="MOS (1-5), 95 % CI", title=title)
     ax.legend(title="")
-    paths = _save(fig, Path(stem))
+    paths = save_figure(fig, stem)
     plt.close(fig)
     return paths
 
@@ -110,6 +99,6 @@ def no_ratings_figure(stem: str | Path, title: str, message: str = "no ratings c
     fig, ax = plt.subplots(figsize=(4, 1.6))
     ax.axis("off")
     ax.text(0.5, 0.5, f"{title}\n{message}", ha="center", va="center")
-    paths = _save(fig, Path(stem))
+    paths = save_figure(fig, stem)
     plt.close(fig)
     return paths
