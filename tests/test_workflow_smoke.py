@@ -1,7 +1,6 @@
 """The whole DAG on the smoke scenario: every stage runs, reruns are minimal, the report builds."""
 import json
 import re
-import time
 
 import pandas as pd
 import pytest
@@ -44,11 +43,15 @@ def test_every_stage_produced_its_outputs(smoke_run):
     assert (smoke_run / "results/smoke/models/teacher/config.yaml").is_file()
 
 
-def test_second_run_does_nothing_quickly(smoke_run):
-    t0 = time.time()
+def test_second_run_does_nothing(smoke_run):
+    """A rerun with nothing changed schedules no job and leaves every output untouched. (How long it
+    takes is measured by bench/bench_noop_rerun.py, not asserted here.)"""
+    outputs = sorted(p for p in (smoke_run / "results").rglob("*") if p.is_file())
+    before = {p: p.stat().st_mtime_ns for p in outputs}
     proc = snakemake(smoke_run, "--cores", "2", "paper_tables", *SMOKE)
     assert "Nothing to be done" in proc.stdout + proc.stderr
-    assert time.time() - t0 < 10
+    assert "rule " not in proc.stdout + proc.stderr   # no job started
+    assert {p: p.stat().st_mtime_ns for p in outputs} == before
 
 
 def test_changing_one_variant_reruns_only_that_variant_and_the_tables(smoke_run):

@@ -21,6 +21,11 @@ R = f"{PLAN.results_dir}/{PLAN.experiment_name}"  # results of this experiment
 T = PLAN.tables_dir  # rendered tables and figures
 LOGS = f"{R}/logs"
 CONDA_ENV = "../envs/audiodear.yaml"  # documents the stack; used only with --sdm conda
+# Threads of the rules that come many jobs at a time (student training, generation). On a 2-core
+# machine two one-thread jobs side by side do 1.47x the work of one two-thread job (student
+# training: 1.05 s/step alone at 2 threads, 1.43 s/step each for two 1-thread jobs); the serial
+# stages (VAE, teacher training) keep 2. Cluster profiles set their own (set-threads).
+MANY_JOBS_THREADS = 1
 
 
 def section(*keys):

@@ -18,7 +18,7 @@ rule train_student:
         student_train=to_dict(PLAN.student.train),
         text_set=PLAN.text.text_set,
         workdir=lambda wc: f"{R}/scratch/train/student/{wc.variant}",
-    threads: 2
+    threads: MANY_JOBS_THREADS
     conda:
         CONDA_ENV
     log:
@@ -42,7 +42,7 @@ rule generate_student:
         batch=PLAN.student.batch_size,
         seed=PLAN.student.seed,
         cfg=section("vocoder", "audio"),
-    threads: 2
+    threads: MANY_JOBS_THREADS
     conda:
         CONDA_ENV
     log:

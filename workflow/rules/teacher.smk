@@ -36,7 +36,7 @@ rule generate_teacher:
         batch=PLAN.teacher.batch_size,
         seed=PLAN.teacher.seed,
         cfg=section("vocoder", "audio"),
-    threads: 2
+    threads: MANY_JOBS_THREADS
     conda:
         CONDA_ENV
     log:

@@ -76,22 +76,28 @@ def load_hifigan(folder: str | Path, device: str | torch.device = "cpu") -> Hifi
     return HifiGanVocoder(model.to(device))
 
 
-def mel_to_magnitude_nonneg(logmel: torch.Tensor, cfg: MelConfig, iterations: int = 100) -> torch.Tensor:
+def mel_to_magnitude_nonneg(logmel: torch.Tensor, cfg: MelConfig, iterations: int = 50) -> torch.Tensor:
     """Non-negative inverse of the mel filterbank: (B, T, n_mels) -> (B, n_fft // 2 + 1, T).
 
     Multiplicative (Richardson-Lucy / KL-NMF) updates keep the magnitude non-negative and fit the
     mel in relative terms, so quiet bands are matched as well as loud ones. The least-squares
     inverse clipped at zero and librosa's ``nnls`` fit absolute errors:
     on a test chord their re-analysed log-mel is off by 1.6 (mean |error|), this by 0.002 after
-    100 updates (bench/bench_latents.py measures it).
+    100 updates (bench/bench_latents.py measures it). After 32 Griffin-Lim iterations, corpus clips
+    come back equally close from 25, 50 or 100 updates (log-mel L1 0.1017 / 0.1017 / 0.1017), a dense
+    chord-and-chirp does not (0.67 / 0.57 / 0.48): 50 is the default, at half the cost of 100.
+    Updates run in place: the (B, n_freq, T) temporaries, not the products, dominate the time.
     """
     basis = mel_basis(cfg).to(logmel)                       # (n_mels, n_freq)
-    mel = torch.exp(logmel).transpose(1, 2)                 # (B, n_mels, T)
+    basis_t = basis.T.contiguous()
+    mel = torch.exp(logmel).transpose(1, 2).contiguous()    # (B, n_mels, T)
     tiny = torch.finfo(mel.dtype).tiny
     norm = basis.sum(0).clamp_min(tiny)[None, :, None]      # B^T 1
-    mag = (basis.T @ mel / basis.T.sum(1, keepdim=True).clamp_min(tiny)).clamp_min(tiny)
+    mag = (basis_t @ mel / basis_t.sum(1, keepdim=True).clamp_min(tiny)).clamp_min_(tiny)
     for _ in range(iterations):
-        mag = mag * (basis.T @ (mel / (basis @ mag).clamp_min(tiny))) / norm
+        ratio = torch.matmul(basis, mag).clamp_min_(tiny)
+        torch.div(mel, ratio, out=ratio)
+        mag.mul_(torch.matmul(basis_t, ratio).div_(norm))
     return mag
 
 
@@ -104,7 +110,7 @@ class GriffinLimVocoder:
     """
 
     def __init__(self, mel: MelConfig = MelConfig(), n_iter: int = 32, momentum: float = 0.99,
-                 inverse_iterations: int = 100, seed: int = 0):
+                 inverse_iterations: int = 50, seed: int = 0):
         if n_iter < 1 or inverse_iterations < 0:
             raise ConfigError(f"griffin_lim fields 'n_iter' ({n_iter}) must be >= 1 and "
                               f"'inverse_iterations' ({inverse_iterations}) >= 0")

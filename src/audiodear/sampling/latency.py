@@ -3,8 +3,10 @@
 Latency is the wall time to generate one batch (IMPACT / AudioDEAR report seconds per batch of 8
 on a V100): token generation (backbone + head over all decoding iterations) and decoding to audio
 (VAE decoder + vocoder), timed separately because the second is the same for every generator.
-Each measurement is the median of ``repeats`` runs after ``warmup`` untimed runs. Every row records
-the hardware and thread count it was measured with.
+Each measurement is the median of ``repeats`` runs; ``warmup`` untimed runs per system come first
+(at the smallest batch: they only load code paths and caches). Decoding depends on the batch size
+alone, so it is timed once per batch size and shared by every system and iteration count. Every row
+records the hardware and thread count it was measured with.
 """
 from __future__ import annotations
 
@@ -25,34 +27,35 @@ def _sync(device: str) -> None:
         torch.cuda.synchronize()
 
 
-def _time(fn, device: str, repeats: int, warmup: int) -> float:
-    for _ in range(warmup):
-        fn()
+def _time(fn, device: str, repeats: int):
+    """Median wall time of ``repeats`` calls, and the last call's result."""
     times = []
     for _ in range(repeats):
         _sync(device)
         t0 = time.perf_counter()
-        fn()
+        out = fn()
         _sync(device)
         times.append(time.perf_counter() - t0)
-    return statistics.median(times)
+    return statistics.median(times), out
 
 
 @torch.no_grad()
 def measure(systems: dict, cond: torch.Tensor, codec, vocoder, batch_sizes: list[int], iterations: list[int],
             default_iterations: int, repeats: int = 1, warmup: int = 1, device: str = "cpu") -> pd.DataFrame:
     """``systems``: name -> (model, meta, SamplingConfig). Rows: one per (system, batch, iterations)."""
-    rows = []
+    rows, decode_s = [], {}
     sweeps = [("batch", b, default_iterations) for b in batch_sizes]
     sweeps += [("iterations", 8, t) for t in iterations if t != default_iterations]
     for name, (model, meta, sampling) in systems.items():
+        for _ in range(warmup):
+            sample_tokens(model, cond[:1].to(device), sampling, torch.Generator().manual_seed(0))
         for sweep, batch, iters in sweeps:
             cfg = replace(sampling, iterations=iters)
             c = cond[torch.arange(batch) % len(cond)].to(device)
-            g = torch.Generator().manual_seed(0)
-            tokens = sample_tokens(model, c, cfg, g)
-            t_tokens = _time(lambda: sample_tokens(model, c, cfg, torch.Generator().manual_seed(0)), device, repeats, warmup)
-            t_decode = _time(lambda: decode_tokens(tokens, meta, codec, vocoder), device, repeats, warmup)
+            t_tokens, tokens = _time(lambda: sample_tokens(model, c, cfg, torch.Generator().manual_seed(0)), device, repeats)
+            if batch not in decode_s:
+                decode_s[batch] = _time(lambda: decode_tokens(tokens, meta, codec, vocoder), device, repeats)[0]
+            t_decode = decode_s[batch]
             rows.append({"system": name, "sweep": sweep, "batch_size": batch, "iterations": iters,
                          "head_steps": cfg.diffusion_steps if meta["spec"]["head_kind"] == "diffusion" else 1,
                          "cfg_level": cfg.cfg_level, "tokens_s": t_tokens, "decode_s": t_decode,
