@@ -1,6 +1,5 @@
 """The Snakemake DAG: dry runs for every experiment, lint, and a real run of the data stages."""
 import json
-import time
 
 import numpy as np
 import pytest

@@ -3,10 +3,10 @@
 Latency is the wall time to generate one batch (IMPACT / AudioDEAR report seconds per batch of 8
 on a V100): token generation (backbone + head over all decoding iterations) and decoding to audio
 (VAE decoder + vocoder), timed separately because the second is the same for every generator.
-Each measurement is the median of ``repeats`` runs; ``warmup`` untimed runs per system come first
-(at the smallest batch: they only load code paths and caches). Decoding depends on the batch size
-alone, so it is timed once per batch size and shared by every system and iteration count. Every row
-records the hardware and thread count it was measured with.
+Each measurement is the median of ``repeats`` runs; ``warmup`` untimed runs of generation and
+decoding per system come first (one clip: they only build caches and load code paths). Decoding
+depends on the batch size alone, so it is timed once per batch size and shared by every system and
+iteration count. Every row records the hardware and thread count it was measured with.
 """
 from __future__ import annotations
 
@@ -47,8 +47,9 @@ def measure(systems: dict, cond: torch.Tensor, codec, vocoder, batch_sizes: list
     sweeps = [("batch", b, default_iterations) for b in batch_sizes]
     sweeps += [("iterations", 8, t) for t in iterations if t != default_iterations]
     for name, (model, meta, sampling) in systems.items():
-        for _ in range(warmup):
-            sample_tokens(model, cond[:1].to(device), sampling, torch.Generator().manual_seed(0))
+        for _ in range(warmup):  # first calls build caches (FFT plans, windows, filterbanks): untimed
+            decode_tokens(sample_tokens(model, cond[:1].to(device), sampling, torch.Generator().manual_seed(0)),
+                          meta, codec, vocoder)
         for sweep, batch, iters in sweeps:
             cfg = replace(sampling, iterations=iters)
             c = cond[torch.arange(batch) % len(cond)].to(device)
