@@ -16,4 +16,5 @@ def vocoder_from_plan(plan, device: str = "cpu"):
     if plan.vocoder.kind == "hifigan":
         return build_vocoder("hifigan", path=plan.vocoder.path, device=device)
     mel = MelConfig.from_plan(plan.audio)
-    return build_vocoder("griffin_lim", n_iter=plan.vocoder.n_iter, inverse_iterations=plan.vocoder.inverse_iterations, **{k: getattr(mel, k) for k in MelConfig.__dataclass_fields__})
+    return build_vocoder("griffin_lim", n_iter=plan.vocoder.n_iter, inverse_iterations=plan.vocoder.inverse_iterations,
+                         **{k: getattr(mel, k) for k in MelConfig.__dataclass_fields__})

@@ -21,12 +21,6 @@ from .tables import paper_table  # noqa: E402
 sns.set_theme(style="whitegrid", context="paper")
 
 
-def save(fig, stem: str | Path) -> list[Path]:
-    out = save_figure(fig, stem)
-    plt.close(fig)
-    return out
-
-
 def _value(metrics: pd.DataFrame, audio: str, metric: str) -> float:
     part = metrics[(metrics.audio == audio) & (metrics.metric == metric)]
     return float(part.value.iloc[0]) if len(part) else np.nan
@@ -54,7 +48,7 @@ def quality_vs_steps(metrics: pd.DataFrame, steps: dict[str, int], stem) -> list
                 ax.annotate(r.system, (r.steps, r.FD), fontsize=6, xytext=(3, 3), textcoords="offset points")
         ax.set_xscale("log")
         ax.set(title=title, xlabel="sampling steps of the head (log)", ylabel="FD (lower is better)")
-    return save(fig, stem)
+    return save_figure(fig, stem)
 
 
 def latency_vs_batch(latency: pd.DataFrame, stem) -> list[Path]:
@@ -72,7 +66,7 @@ def latency_vs_batch(latency: pd.DataFrame, stem) -> list[Path]:
         axes[1].set(title="IMPACT Table 8 (V100 32 GB)", xscale="log", yscale="log", xlabel="batch size",
                     ylabel="seconds per batch")
         axes[1].legend(fontsize=6)
-    return save(fig, stem)
+    return save_figure(fig, stem)
 
 
 def metrics_vs_iterations(metrics: pd.DataFrame, sets: dict[int, str], latency: pd.DataFrame | None, stem) -> list[Path]:
@@ -86,7 +80,7 @@ def metrics_vs_iterations(metrics: pd.DataFrame, sets: dict[int, str], latency: 
     if len(paper):
         sns.lineplot(paper, x="iterations", y="value", hue="metric", marker="o", ax=axes[1])
         axes[1].set(title="IMPACT Fig. 2", xscale="log", xlabel="decoding iterations", ylabel="metric")
-    return save(fig, stem)
+    return save_figure(fig, stem)
 
 
 def cfg_curves(metrics: pd.DataFrame, curves: dict[str, dict[float, str]], stem) -> list[Path]:
@@ -105,4 +99,4 @@ def cfg_curves(metrics: pd.DataFrame, curves: dict[str, dict[float, str]], stem)
         if len(p):
             sns.lineplot(p, x="cfg_scale", y="value", hue="curve", marker="o", ax=axes[1, j])
         axes[1, j].set(title=f"paper: {'CLAP' if m == 'CLAP' else 'FAD / FD'}", xlabel="CFG scale", ylabel="value")
-    return save(fig, stem)
+    return save_figure(fig, stem)

@@ -30,11 +30,14 @@ def write_table(frame: pd.DataFrame, stem: str | Path, title: str, notes: list[s
 
 def save_figure(fig, stem: str | Path) -> list[Path]:
     """Write ``<stem>.png`` and ``<stem>.pdf`` atomically, without time stamps or versions in the
-    files (the same numbers give the same bytes); return the paths."""
+    files (the same numbers give the same bytes), close the figure; return the paths."""
+    import matplotlib.pyplot as plt
+
     out = []
     for ext, meta in ((".png", {"Software": None}), (".pdf", {"CreationDate": None, "Producer": None})):
         dest = Path(stem).with_suffix(ext)
         with atomic_path(dest) as tmp:
             fig.savefig(tmp, dpi=150, bbox_inches="tight", metadata=meta)
         out.append(dest)
+    plt.close(fig)
     return out

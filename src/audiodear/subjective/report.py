@@ -85,9 +85,7 @@ def mos_figure(ratings: pd.DataFrame, systems: list[str], stem: str | Path, titl
                   errorbar=t_interval, dodge=0.3, linestyle="none", capsize=0.1, markers=["o", "s"], ax=ax)
     ax.set(ylim=(1, 5), xlabel="", ylabel="MOS (1-5), 95 % CI", title=title)
     ax.legend(title="")
-    paths = save_figure(fig, stem)
-    plt.close(fig)
-    return paths
+    return save_figure(fig, stem)
 
 
 def no_ratings_figure(stem: str | Path, title: str, message: str = "no ratings collected") -> list[Path]:
@@ -99,6 +97,4 @@ def no_ratings_figure(stem: str | Path, title: str, message: str = "no ratings c
     fig, ax = plt.subplots(figsize=(4, 1.6))
     ax.axis("off")
     ax.text(0.5, 0.5, f"{title}\n{message}", ha="center", va="center")
-    paths = save_figure(fig, stem)
-    plt.close(fig)
-    return paths
+    return save_figure(fig, stem)
