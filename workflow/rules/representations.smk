@@ -14,6 +14,7 @@ if PLAN.vae.kind == "embedded":
         params:
             cfg=section("vae", "audio"),
             clip_seconds=PLAN.data.clip_seconds,
+        priority: TEACHER_PATH_PRIORITY
         threads: 2
         conda:
             CONDA_ENV
@@ -37,6 +38,7 @@ if PLAN.text.clap_slot.kind == "small":
             clap=to_dict(PLAN.text.clap_slot),
             max_tokens=PLAN.text.text_slot.max_tokens,
             clip_seconds=PLAN.data.clip_seconds,
+        priority: TEACHER_PATH_PRIORITY
         threads: 2
         conda:
             CONDA_ENV
@@ -60,6 +62,7 @@ rule extract_latents:
         cfg=section("vae", "audio"),
         clip_seconds=PLAN.data.clip_seconds,
         scratch=lambda wc: f"{R}/scratch/latents/{wc.split}",  # resumable shards (see audio/latents.py)
+    priority: TEACHER_PATH_PRIORITY
     threads: 2
     conda:
         CONDA_ENV
@@ -82,6 +85,7 @@ rule text_embeddings:
         split="train|test",
     params:
         cfg=section("text", "audio"),
+    priority: TEACHER_PATH_PRIORITY
     threads: 2
     conda:
         CONDA_ENV

@@ -18,6 +18,7 @@ rule train_student:
         student_train=to_dict(PLAN.student.train),
         text_set=PLAN.text.text_set,
         workdir=lambda wc: f"{R}/scratch/train/student/{wc.variant}",
+    priority: STUDENT_PRIORITY
     threads: MANY_JOBS_THREADS
     conda:
         CONDA_ENV

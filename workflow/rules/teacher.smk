@@ -13,6 +13,7 @@ rule train_teacher:
         cfg=section("model", "train", "seed"),
         text_set=PLAN.text.text_set,
         workdir=f"{R}/scratch/train/teacher",  # resumable checkpoint (kept when a run is killed)
+    priority: TEACHER_PATH_PRIORITY
     threads: 2
     conda:
         CONDA_ENV

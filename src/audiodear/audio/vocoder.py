@@ -109,7 +109,7 @@ class GriffinLimVocoder:
     no centring), so re-analysing the output with ``log_mel`` compares frame by frame.
     """
 
-    def __init__(self, mel: MelConfig = MelConfig(), n_iter: int = 32, momentum: float = 0.99,
+    def __init__(self, mel: MelConfig = MelConfig(), n_iter: int = 16, momentum: float = 0.99,
                  inverse_iterations: int = 50, seed: int = 0):
         if n_iter < 1 or inverse_iterations < 0:
             raise ConfigError(f"griffin_lim fields 'n_iter' ({n_iter}) must be >= 1 and "
