@@ -5,10 +5,11 @@ Prints, in one run:
    `base` (IMPACT-base, 24 x 768) size, batch 1 and 8 (teacher: 100 diffusion steps with
    noise-level CFG; student: one head pass with representation-level CFG);
 2. whole-generation time of teacher and student at equal size and iterations for batch sizes
-   1..64 at the embedded size, the teacher/student ratio, and the student's time over a
-   backbone-only pass (the floor a one-step head cannot beat).
+   1..64 (at the embedded size and 16 iterations by default; `--sweep-size base` for IMPACT-base
+   at 64 iterations), the teacher/student ratio, and the student's time over a backbone-only pass
+   (the floor a one-step head cannot beat).
 
-    python bench/bench_sampling.py [--threads N] [--quick]
+    python bench/bench_sampling.py [--threads N] [--quick] [--device cuda] [--sweep-size base]
 """
 from __future__ import annotations
 
@@ -25,9 +26,13 @@ GEOMETRY = {"embedded": dict(token_dim=128, seq_len=64, cond_len=33, cond_dim=38
             "base": dict(token_dim=128, seq_len=256, cond_len=78, cond_dim=1024)}
 
 
+DEVICE = torch.device("cpu")
+ITERATIONS = {"embedded": 16, "base": 64}
+
+
 def model(size: str, head: str):
     torch.manual_seed(0)
-    m = build_model(spec_from_preset(size, head_kind=head, **GEOMETRY[size])).eval()
+    m = build_model(spec_from_preset(size, head_kind=head, **GEOMETRY[size])).eval().to(DEVICE)
     with torch.no_grad():  # off the zero-initialised output layers, so heads do real work
         for p in m.head.parameters():
             p.add_(0.02 * torch.randn_like(p))
@@ -35,11 +40,14 @@ def model(size: str, head: str):
 
 
 def timed(fn, repeats: int) -> float:
+    sync = torch.cuda.synchronize if DEVICE.type == "cuda" else (lambda: None)
     fn()
     out = []
     for _ in range(repeats):
+        sync()
         t0 = time.perf_counter()
         fn()
+        sync()
         out.append(time.perf_counter() - t0)
     return statistics.median(out)
 
@@ -50,11 +58,11 @@ def iteration_split(size: str, batch: int, iterations: int, repeats: int) -> Non
     n, per_step = g["seq_len"], max(1, g["seq_len"] // iterations)
     for role, head, level in (("teacher", "diffusion", "noise"), ("student", "energy", "representation")):
         m = model(size, head)
-        tokens = torch.randn(2 * batch, n, g["token_dim"])
-        mask = torch.rand(2 * batch, n).argsort(1) < n // 2  # a mid-decoding iteration: half masked
-        cond = m.backbone.condition(torch.randn(2 * batch, g["cond_len"], g["cond_dim"]))
+        tokens = torch.randn(2 * batch, n, g["token_dim"], device=DEVICE)
+        mask = torch.rand(2 * batch, n, device=DEVICE).argsort(1) < n // 2  # a mid-decoding iteration: half masked
+        cond = m.backbone.condition(torch.randn(2 * batch, g["cond_len"], g["cond_dim"], device=DEVICE))
         t_backbone = timed(lambda: m.backbone(tokens, mask, cond), repeats)
-        h = torch.randn(2 * batch * per_step, m.backbone.cfg.width)
+        h = torch.randn(2 * batch * per_step, m.backbone.cfg.width, device=DEVICE)
         if head == "diffusion":
             t_head = timed(lambda: m.head.sample(h, torch.Generator().manual_seed(0), cfg_scale=3.0, steps=100,
                                                  cfg_halves=True), repeats)
@@ -65,19 +73,20 @@ def iteration_split(size: str, batch: int, iterations: int, repeats: int) -> Non
 
 
 @torch.no_grad()
-def generation_sweep(batches: list[int], iterations: int, repeats: int) -> None:
-    g = GEOMETRY["embedded"]
-    teacher, student = model("embedded", "diffusion"), model("embedded", "energy")
+def generation_sweep(size: str, batches: list[int], iterations: int, repeats: int) -> None:
+    g = GEOMETRY[size]
+    teacher, student = model(size, "diffusion"), model(size, "energy")
     t_cfg = SamplingConfig(iterations=iterations, cfg_level="noise", cfg_scale=5.0, diffusion_steps=100)
     s_cfg = SamplingConfig(iterations=iterations, cfg_level="representation", cfg_scale=4.0)
-    print(f"\nembedded size, {iterations} iterations; seconds per batch (teacher: 100 diffusion steps)")
+    print(f"\n{size} size, {iterations} iterations; seconds per batch (teacher: 100 diffusion steps)")
     print(f"{'batch':>5} {'teacher':>9} {'student':>9} {'ratio':>7} {'backbone-only':>14} {'student/floor':>14}")
     for b in batches:
-        cond = torch.randn(b, g["cond_len"], g["cond_dim"])
+        cond = torch.randn(b, g["cond_len"], g["cond_dim"], device=DEVICE)
         tt = timed(lambda: sample_tokens(teacher, cond, t_cfg, torch.Generator().manual_seed(0)), repeats)
         ts = timed(lambda: sample_tokens(student, cond, s_cfg, torch.Generator().manual_seed(0)), repeats)
-        c2 = student.backbone.condition(torch.randn(2 * b, g["cond_len"], g["cond_dim"]))
-        x, m = torch.zeros(2 * b, g["seq_len"], g["token_dim"]), torch.ones(2 * b, g["seq_len"], dtype=torch.bool)
+        c2 = student.backbone.condition(torch.randn(2 * b, g["cond_len"], g["cond_dim"], device=DEVICE))
+        x = torch.zeros(2 * b, g["seq_len"], g["token_dim"], device=DEVICE)
+        m = torch.ones(2 * b, g["seq_len"], dtype=torch.bool, device=DEVICE)
         floor = iterations * timed(lambda: student.backbone(x, m, c2), repeats)
         print(f"{b:5d} {tt:9.3f} {ts:9.3f} {tt / ts:7.2f} {floor:14.3f} {ts / floor:14.2f}")
 
@@ -86,14 +95,21 @@ def main() -> None:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--threads", type=int, default=torch.get_num_threads())
     p.add_argument("--quick", action="store_true", help="fewer batch sizes and repeats")
+    p.add_argument("--device", default="cpu", help="cpu or cuda (the GPU run of the same measurements)")
+    p.add_argument("--sweep-size", choices=sorted(GEOMETRY), default="embedded",
+                   help="model size of the batch-size sweep (base: 64 iterations)")
     a = p.parse_args()
+    global DEVICE
+    DEVICE = torch.device(a.device)
     torch.set_num_threads(a.threads)
     repeats = 1 if a.quick else 3
-    print(f"torch {torch.__version__}, {torch.get_num_threads()} threads\n")
+    where = torch.cuda.get_device_name(DEVICE) if DEVICE.type == "cuda" else f"{torch.get_num_threads()} threads"
+    print(f"torch {torch.__version__}, {where}\n")
     for size in ("embedded", "base"):
         for batch in (1, 8):
-            iteration_split(size, batch, 16 if size == "embedded" else 64, 1 if size == "base" else repeats)
-    generation_sweep([1, 2, 4, 8] if a.quick else [1, 2, 4, 8, 16, 32, 64], 16, repeats)
+            iteration_split(size, batch, ITERATIONS[size], 1 if size == "base" and DEVICE.type == "cpu" else repeats)
+    batches = [1, 2, 4, 8] if a.quick else [1, 2, 4, 8, 16, 32, 64]
+    generation_sweep(a.sweep_size, batches, ITERATIONS[a.sweep_size], repeats)
 
 
 if __name__ == "__main__":
