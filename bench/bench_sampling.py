@@ -9,7 +9,7 @@ Prints, in one run:
    at 64 iterations), the teacher/student ratio, and the student's time over a backbone-only pass
    (the floor a one-step head cannot beat).
 
-    python bench/bench_sampling.py [--threads N] [--quick] [--device cuda] [--sweep-size base]
+    python bench/bench_sampling.py [--threads N] [--quick] [--device cuda] [--sweep-size base] [--batches 1 8]
 """
 from __future__ import annotations
 
@@ -98,6 +98,7 @@ def main() -> None:
     p.add_argument("--device", default="cpu", help="cpu or cuda (the GPU run of the same measurements)")
     p.add_argument("--sweep-size", choices=sorted(GEOMETRY), default="embedded",
                    help="model size of the batch-size sweep (base: 64 iterations)")
+    p.add_argument("--batches", type=int, nargs="+", help="batch sizes of the sweep (default 1..64)")
     a = p.parse_args()
     global DEVICE
     DEVICE = torch.device(a.device)
@@ -108,7 +109,7 @@ def main() -> None:
     for size in ("embedded", "base"):
         for batch in (1, 8):
             iteration_split(size, batch, ITERATIONS[size], 1 if size == "base" and DEVICE.type == "cpu" else repeats)
-    batches = [1, 2, 4, 8] if a.quick else [1, 2, 4, 8, 16, 32, 64]
+    batches = a.batches or ([1, 2, 4, 8] if a.quick else [1, 2, 4, 8, 16, 32, 64])
     generation_sweep(a.sweep_size, batches, ITERATIONS[a.sweep_size], repeats)
 
 

@@ -39,6 +39,25 @@ def test_table_sets_ours_beside_the_paper_and_leaves_out_missing_sets():
     assert any("lambda5000" in n for n in notes) and any("[source D]" in n for n in notes)
 
 
+def test_iteration_rows_take_the_set_that_decodes_in_that_many_iterations():
+    """`main` fills the 16-iteration row where main decodes in 16 (embedded), the named setting
+    where main decodes in 64 (paper scale); a row no set fits is left out with a note."""
+    spec = {"title": "t", "paper": None, "metrics": ["FD"],
+            "rows": [{"label": "16 iterations", "audio": ["teacher/main/iter16", "teacher/main/main"], "iterations": 16},
+                     {"label": "64 iterations", "audio": ["teacher/main/iter64", "teacher/main/main"], "iterations": 64},
+                     {"label": "32 iterations", "audio": ["teacher/main/iter32", "teacher/main/main"], "iterations": 32}]}
+    m = _metrics({("teacher/main/main", "FD"): 1.0, ("teacher/main/iter16", "FD"): 2.0, ("teacher/main/iter64", "FD"): 3.0})
+    embedded = {"main": 16, "iter64": 64}
+    frame, notes = build_table(spec, m, {}, {"teacher/main/main", "teacher/main/iter64"},
+                               lambda a: embedded[a.split("/")[-1]])
+    assert list(zip(frame.row, frame.audio)) == [("16 iterations", "teacher/main/main"), ("64 iterations", "teacher/main/iter64")]
+    assert any("32 iterations' left out" in n and "at 32 iterations" in n for n in notes)
+    paper = {"main": 64, "iter16": 16}
+    frame, _ = build_table(spec, m, {}, {"teacher/main/main", "teacher/main/iter16"}, lambda a: paper[a.split("/")[-1]])
+    assert list(zip(frame.row, frame.audio, frame.FD)) == [("16 iterations", "teacher/main/iter16", 2.0),
+                                                           ("64 iterations", "teacher/main/main", 1.0)]
+
+
 def test_latency_column_comes_from_the_latency_stage():
     lat = pd.DataFrame([{"system": "teacher", "sweep": "batch", "batch_size": 8, "latency_s": 4.0},
                         {"system": "teacher", "sweep": "iterations", "batch_size": 8, "latency_s": 9.0},

@@ -3,7 +3,7 @@ import os
 import re
 
 from audiodear.config import compose, load, to_dict
-from audiodear.config.variants import student_runs, student_setting, student_variant, teacher_setting
+from audiodear.config.variants import sampling_of, student_runs, student_setting, student_variant, teacher_setting
 
 
 def _load_plan():
@@ -91,7 +91,3 @@ def generator_model(audioset):
     system, variant, _ = audioset.split("/")
     return f"{R}/models/teacher/model.safetensors" if system == "teacher" else f"{R}/models/student/{variant}/model.safetensors"
 
-
-def sampling_of(audioset):
-    system, _, setting = audioset.split("/")
-    return teacher_setting(PLAN, setting) if system == "teacher" else student_setting(PLAN, setting)

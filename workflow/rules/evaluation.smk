@@ -175,8 +175,9 @@ rule latency:
     output:
         f"{R}/latency.csv",
     params:
-        cfg=section("eval", "report"),
-        sampling={name: sampling_of(a) for name, a in PLAN.report.latency_systems.items()},
+        cfg=section("eval"),
+        systems=to_dict(PLAN.report.latency_systems),
+        sampling={name: sampling_of(PLAN, a) for name, a in PLAN.report.latency_systems.items()},
     threads: 2
     conda:
         CONDA_ENV

@@ -3,6 +3,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from audiodear.config.variants import sampling_of
 from audiodear.jobs import Job
 from audiodear.report.render import write_table
 from audiodear.report.tables import build_table, display, latency_lookup
@@ -12,7 +13,8 @@ job = Job(snakemake)  # noqa: F821
 spec = dict(job.params.spec)
 metrics = pd.read_csv(job.input.metrics)
 latency = latency_lookup(pd.read_csv(job.input.latency), dict(job.params.latency_systems))
-frame, notes = build_table(spec, metrics, latency, set(job.params.available))
+frame, notes = build_table(spec, metrics, latency, set(job.params.available),
+                           lambda audio: sampling_of(job.plan, audio)["iterations"])
 backbones = sorted({f"{r.metric}: {r.backbone}" for r in metrics.itertuples() if r.metric in spec["metrics"]})
 notes += [f"backbones: {'; '.join(backbones)}",
           f"test set N = {int(metrics.n.max())}; resampler: {metrics.resampler.dropna().iloc[0] if metrics.resampler.notna().any() else 'n/a'}",

@@ -272,8 +272,11 @@ class Eval:
 @dataclass
 class ReportRow:
     label: str = MISSING
-    audio: str = MISSING  # <system>/<variant>/<setting>, or "reference"
+    # "<system>/<variant>/<setting>" or "reference"; or a list of them: the first this experiment
+    # produces (and that decodes in `iterations`, when given) fills the row
+    audio: Any = MISSING
     paper: Optional[str] = None  # row of the paper's table
+    iterations: Optional[int] = None  # decoding iterations the row is about (its label says so)
 
 
 @dataclass

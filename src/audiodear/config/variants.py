@@ -37,6 +37,12 @@ def student_setting(plan: DictConfig, name: str) -> dict:
     return _resolve(SamplingBase, plan.student.sampling, plan.student.settings[name], f"student.settings.{name}")
 
 
+def sampling_of(plan: DictConfig, audio: str) -> dict:
+    """The resolved sampling setting of a generated audio set ``<system>/<variant>/<setting>``."""
+    system, _, setting = audio.split("/")
+    return (teacher_setting if system == "teacher" else student_setting)(plan, setting)
+
+
 def student_runs(plan: DictConfig) -> list[tuple[str, str]]:
     """(variant, setting) pairs to generate: every variant at ``main``, the sweep variants at every setting."""
     runs = [(v, "main") for v in plan.student.variants]

@@ -31,8 +31,23 @@ def paper_table(key: str | None) -> dict:
     return paper_numbers().get(paper, {}).get(table, {})
 
 
-def audio_key(row: dict) -> str:
-    return row["audio"]
+def candidates(row: dict) -> list[str]:
+    return list(row["audio"]) if isinstance(row["audio"], (list, tuple)) else [row["audio"]]
+
+
+def choose_audio(row: dict, available: set[str], iterations_of=None) -> str | None:
+    """The audio set a row shows: its first candidate this experiment produces that, when the row
+    names ``iterations``, decodes in that many (``iterations_of(audio)``); None if none does.
+
+    Rows about a number of decoding iterations list the named setting first and ``main`` after
+    it, so the row finds the right set whichever iteration count an experiment makes its main one.
+    """
+    for audio in candidates(row):
+        if audio != "reference" and audio not in available:
+            continue
+        if row.get("iterations") is None or (iterations_of is not None and iterations_of(audio) == row["iterations"]):
+            return audio
+    return None
 
 
 def metric_lookup(metrics: pd.DataFrame) -> dict:
@@ -52,16 +67,23 @@ def latency_lookup(latency: pd.DataFrame | None, systems: dict, batch: int = 8) 
             for name, audio in systems.items() if (part.system == name).any()}
 
 
-def build_table(spec: dict, metrics: pd.DataFrame, latency: dict, available: set[str]) -> tuple[pd.DataFrame, list[str]]:
-    """One paper table: rows in spec order; returns the frame and notes (rows left out, sources)."""
+def build_table(spec: dict, metrics: pd.DataFrame, latency: dict, available: set[str],
+                iterations_of=None) -> tuple[pd.DataFrame, list[str]]:
+    """One paper table: rows in spec order; returns the frame and notes (rows left out, sources).
+
+    ``iterations_of(audio)`` gives an audio set's decoding iterations, for rows that name them.
+    """
     paper = paper_table(spec.get("paper"))
     paper_rows = paper.get("rows", {})
     values = metric_lookup(metrics)
     notes, rows = [], []
     for row in spec["rows"]:
-        key = audio_key(row)
-        if key != "reference" and key not in available:
-            notes.append(f"row '{row['label']}' left out: this experiment does not produce {key}")
+        key = choose_audio(row, available, iterations_of)
+        if key is None:
+            wanted = " or ".join(candidates(row))
+            if row.get("iterations") is not None:
+                wanted += f" at {row['iterations']} iterations"
+            notes.append(f"row '{row['label']}' left out: this experiment does not produce {wanted}")
             continue
         out = {"row": row["label"], "audio": key}
         ref = paper_rows.get(row.get("paper") or "", {})
