@@ -23,9 +23,9 @@ LOGS = f"{R}/logs"
 CONDA_ENV = "../envs/audiodear.yaml"  # documents the stack; used only with --sdm conda
 # Threads of the rules that come many jobs at a time (student training, generation). On a 2-core
 # machine two one-thread jobs side by side do more work than one two-thread job: 1.2x for student
-# training (batch 64: 1.11 steps/s each vs 1.82 alone), 1.4x for generation (63 s vs 45 s per set), measured
-# in the default run. The serial stages (VAE, teacher training) keep 2. Cluster profiles set their
-# own (set-threads).
+# training (batch 64: 1.11 steps/s each vs 1.82 alone), 1.4x for generation (63 s vs 45 s per
+# set), measured in the default run. The serial stages (VAE, teacher training) keep 2. Cluster
+# profiles set their own (set-threads).
 MANY_JOBS_THREADS = 1
 # Scheduling order among ready jobs (higher first). The chain to the teacher (VAE, latents, text
 # conditioning, teacher training) goes before the evaluation backbones, which are needed only once

@@ -42,10 +42,13 @@ def choose_audio(row: dict, available: set[str], iterations_of=None) -> str | No
     Rows about a number of decoding iterations list the named setting first and ``main`` after
     it, so the row finds the right set whichever iteration count an experiment makes its main one.
     """
+    wanted = row.get("iterations")
+    if wanted is not None and iterations_of is None:
+        raise ValueError(f"row '{row['label']}' names iterations: build_table needs iterations_of")
     for audio in candidates(row):
         if audio != "reference" and audio not in available:
             continue
-        if row.get("iterations") is None or (iterations_of is not None and iterations_of(audio) == row["iterations"]):
+        if wanted is None or iterations_of(audio) == wanted:
             return audio
     return None
 
