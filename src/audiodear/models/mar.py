@@ -21,7 +21,6 @@ from dataclasses import dataclass
 
 import numpy as np
 import torch
-from scipy import stats
 from torch import nn
 
 from .transformer import Block
@@ -62,8 +61,6 @@ class MARBackbone(nn.Module):
         self.decoder_blocks = nn.ModuleList([block() for _ in range(cfg.decoder_depth)])
         self.decoder_norm = nn.LayerNorm(d, eps=1e-6)
         self.diffusion_pos_embed_learned = nn.Parameter(torch.zeros(1, cfg.seq_len, d))
-        # MAR's mask-ratio law: a normal centred on 1.0 (std 0.25) truncated to [min, 1].
-        self.mask_ratio_law = stats.truncnorm((cfg.mask_ratio_min - 1.0) / 0.25, 0, loc=1.0, scale=0.25)
         self._init_weights()
 
     def _init_weights(self) -> None:
@@ -90,7 +87,12 @@ class MARBackbone(nn.Module):
 
     # --- masking ---------------------------------------------------------------------------------
     def draw_mask_ratio(self, rng: np.random.Generator) -> float:
-        return float(self.mask_ratio_law.rvs(1, random_state=rng)[0])
+        # MAR's mask-ratio law: a normal centred on 1.0 (std 0.25) truncated to [min, 1]. scipy is
+        # imported here, not at the top: only training draws ratios, and it costs every job 0.5 s.
+        from scipy import stats
+
+        law = stats.truncnorm((self.cfg.mask_ratio_min - 1.0) / 0.25, 0, loc=1.0, scale=0.25)
+        return float(law.rvs(1, random_state=rng)[0])
 
     @staticmethod
     def mask_from_order(order: torch.Tensor, num_masked: int) -> torch.Tensor:
