@@ -95,6 +95,34 @@ def test_energy_sampling_is_one_forward_pass():
     assert len(calls) == 2  # the m samples of all tokens share one batched pass
 
 
+@pytest.mark.parametrize("design", ["a", "b"])
+def test_energy_loss_equals_the_loss_of_separately_generated_samples(design):
+    """Design b modulates once per token for its m samples; the loss must equal the one computed
+    from m ordinary forward passes (and design a, which repeats h, likewise)."""
+    from audiodear.losses.energy_score import energy_score_loss
+
+    head = small_head("energy", design=design, num_samples=3)
+    h, target = torch.randn(5, D), torch.randn(5, C)
+    draws = head.draw(5, gen(2), "cpu")
+    with torch.no_grad():
+        samples = torch.stack([head.generate(h, draws["noise"][:, j]) for j in range(3)], dim=1)
+        torch.testing.assert_close(head.loss(h, target, draws), energy_score_loss(samples, target, head.alpha),
+                                   rtol=1e-5, atol=1e-6)
+
+
+def test_adaln_mlp_shares_one_condition_across_an_extra_dimension():
+    net = small_head("energy").net
+    x, c = torch.randn(4, 3, C), torch.randn(4, D)
+    with torch.no_grad():
+        shared = net(x, c)
+        repeated = net(x.reshape(12, C), c.repeat_interleave(3, dim=0)).reshape(4, 3, C)
+    torch.testing.assert_close(shared, repeated, rtol=1e-5, atol=1e-6)
+    with pytest.raises(ValueError, match="shared-condition"):
+        net(torch.randn(4, 3, 2, C), c)
+    with pytest.raises(ValueError, match="shared-condition"):
+        net(torch.randn(5, C), c)
+
+
 def test_energy_designs_swap_the_inputs():
     b, a = small_head("energy", design="b"), small_head("energy", design="a")
     assert b.net.input_proj.in_features == C and b.net.cond_embed.in_features == D

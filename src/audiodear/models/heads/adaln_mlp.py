@@ -107,11 +107,19 @@ class AdaLNMLP(nn.Module):
             nn.init.zeros_(layer.bias)
 
     def forward(self, x: Tensor, c: Tensor, *times: Tensor) -> Tensor:
+        """x (n, in_dim) with c (n, cond_dim); or x (n, k, in_dim) with c (n, cond_dim): k inputs that
+        share one condition, which is then embedded and turned into shift/scale/gate once, not k times
+        (the energy score's samples of a token; the modulations are most of the head's work)."""
         if len(times) != self.num_times:
             raise ValueError(f"AdaLNMLP expects {self.num_times} time input(s), got {len(times)}")
+        if x.dim() not in (c.dim(), c.dim() + 1) or x.shape[0] != c.shape[0]:
+            raise ValueError(f"AdaLNMLP: x {tuple(x.shape)} and c {tuple(c.shape)} must be (n, ...) and (n, "
+                             f"{self.cond_dim}), x with at most one extra (shared-condition) dimension")
         y = self.cond_embed(c)
         for embedder, t in zip(self.time_embedders(), times):
             y = y + embedder(t)
+        if x.dim() == y.dim() + 1:
+            y = y.unsqueeze(-2)
         x = self.input_proj(x)
         for block in self.res_blocks:
             x = block(x, y)

@@ -42,8 +42,13 @@ class EnergyHead(Head):
     def loss(self, h: Tensor, target: Tensor, draws: dict[str, Tensor]) -> Tensor:
         check_shapes(self, h, target)
         n, m = target.shape[0], draws["noise"].shape[1]
-        # All m samples of all tokens in one forward pass.
-        x = self.generate(h.repeat_interleave(m, dim=0), draws["noise"].reshape(n * m, self.noise_dim))
+        noise = draws["noise"].to(h.dtype)
+        # All m samples of all tokens in one forward pass. In design b the samples of a token share
+        # its context, so its AdaLN modulation is computed once for the m of them.
+        if self.design == "b":
+            x = self.net(noise, h)
+        else:
+            x = self.net(h.repeat_interleave(m, dim=0), noise.reshape(n * m, self.noise_dim))
         return energy_score_loss(x.reshape(n, m, self.token_dim), target, self.alpha)
 
     @torch.no_grad()
