@@ -92,3 +92,23 @@ def test_teacher_objective_is_deterministic():
     b, _ = obj(model, batch, 5, contextlib.nullcontext)
     c, _ = obj(model, batch, 6, contextlib.nullcontext)
     assert a.item() == b.item() and a.item() != c.item()
+
+
+def test_cpu_bf16_autocast_attends_in_fp32(monkeypatch):
+    """bf16 autocast speeds the linears up; the attention kernel itself stays fp32 on a CPU
+    (its bf16 backward is slower there), and the result matches fp32 to bf16 accuracy."""
+    import torch.nn.functional as F
+
+    from audiodear.models.transformer import Attention
+
+    torch.manual_seed(0)
+    attn = Attention(16, 2)
+    x = torch.randn(2, 5, 16, requires_grad=True)
+    reference = attn(x)
+    seen, sdpa = [], F.scaled_dot_product_attention
+    monkeypatch.setattr(F, "scaled_dot_product_attention", lambda q, *a, **k: seen.append(q.dtype) or sdpa(q, *a, **k))
+    with torch.autocast("cpu", dtype=torch.bfloat16):
+        out = attn(x)
+    out.float().sum().backward()
+    assert seen == [torch.float32] and x.grad is not None and torch.isfinite(x.grad).all()
+    torch.testing.assert_close(out.float(), reference, rtol=0.05, atol=0.03)

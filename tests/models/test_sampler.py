@@ -50,6 +50,19 @@ def test_cfg_scale_one_equals_conditional_sampling(level, head):
     torch.testing.assert_close(guided, plain, rtol=1e-4, atol=1e-5)
 
 
+@pytest.mark.parametrize("head", ["diffusion", "energy"])
+def test_bf16_sampling_is_deterministic_and_close_to_fp32(head):
+    model = tiny_model(head, perturb=True)
+    _, _, text = tiny_data(3)
+    base = dict(iterations=4, cfg_level="representation", cfg_scale=3.0, diffusion_steps=5)
+    fp32 = sample_tokens(model, text.sequence(), SamplingConfig(**base), torch.Generator().manual_seed(7))
+    bf16 = [sample_tokens(model, text.sequence(), SamplingConfig(precision="bf16", **base), torch.Generator().manual_seed(7))
+            for _ in range(2)]
+    assert bf16[0].dtype == torch.float32 and torch.equal(bf16[0], bf16[1])
+    assert not torch.equal(bf16[0], fp32)  # autocast did change the arithmetic
+    assert (bf16[0] - fp32).abs().mean() < 0.05 * fp32.abs().mean()
+
+
 def test_guidance_changes_the_output():
     model = tiny_model(perturb=True)
     with torch.no_grad():
@@ -70,3 +83,6 @@ def test_bad_sampling_settings_are_refused():
         sample_tokens(model, text.sequence(), SamplingConfig(iterations=SEQ + 1, cfg_level="none"), torch.Generator())
     with pytest.raises(ConfigError, match="noise"):
         sample_tokens(model, text.sequence(), SamplingConfig(iterations=4, cfg_level="noise"), torch.Generator())
+    with pytest.raises(ConfigError, match="precision 'fp16'"):
+        sample_tokens(model, text.sequence(), SamplingConfig(iterations=4, cfg_level="none", precision="fp16"),
+                      torch.Generator())

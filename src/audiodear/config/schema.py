@@ -171,6 +171,7 @@ class SamplingBase:
     cfg_scale: float = 5.0
     cfg_schedule: str = "linear"  # linear | constant
     diffusion_steps: int = 100
+    precision: str = "fp32"  # fp32 | bf16: autocast of backbone, head and VAE decoder (see utils.device)
 
 
 @dataclass

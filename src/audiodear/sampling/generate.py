@@ -17,6 +17,7 @@ from ..audio.io import write_wav
 from ..audio.patchify import unpatchify
 from ..text.conditioning import TextCache
 from ..utils.atomic import write_json
+from ..utils.device import autocast
 from .mar_sampler import SamplingConfig, sample_tokens
 
 log = logging.getLogger(__name__)
@@ -29,10 +30,13 @@ def batch_generator(seed: int, index: int) -> torch.Generator:
 
 
 @torch.no_grad()
-def decode_tokens(tokens: torch.Tensor, meta: dict, codec, vocoder) -> torch.Tensor:
+def decode_tokens(tokens: torch.Tensor, meta: dict, codec, vocoder, precision: str = "fp32") -> torch.Tensor:
+    """Tokens -> waveforms; ``precision`` applies to the VAE decoder, the vocoder runs in fp32."""
     c, h, w = meta["latent_shape"]
     latent = unpatchify(tokens, meta["patch"], c, h, w)
-    return vocoder(codec.decode(latent))
+    with autocast(precision, tokens.device):
+        mel = codec.decode(latent)
+    return vocoder(mel.float())
 
 
 @torch.no_grad()
@@ -47,7 +51,7 @@ def generate_set(model, meta: dict, text: TextCache, sampling: dict, codec, voco
         t0 = time.time()
         tokens = sample_tokens(model, cond[i:i + batch].to(device), cfg, batch_generator(seed, k))
         t1 = time.time()
-        waves = decode_tokens(tokens, meta, codec, vocoder).cpu().numpy()
+        waves = decode_tokens(tokens, meta, codec, vocoder, cfg.precision).cpu().numpy()
         t_decode += time.time() - t1
         t_tokens += t1 - t0
         for clip, wave in zip(text.ids[i:i + batch], waves):

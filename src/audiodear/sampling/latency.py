@@ -5,8 +5,8 @@ on a V100): token generation (backbone + head over all decoding iterations) and 
 (VAE decoder + vocoder), timed separately because the second is the same for every generator.
 Each measurement is the median of ``repeats`` runs; ``warmup`` untimed runs of generation and
 decoding per system come first (one clip: they only build caches and load code paths). Decoding
-depends on the batch size alone, so it is timed once per batch size and shared by every system and
-iteration count. Every row records the hardware and thread count it was measured with.
+depends on the batch size (and precision) alone, so it is timed once per batch size and shared by
+every system and iteration count. Every row records the hardware and thread count it was measured with.
 """
 from __future__ import annotations
 
@@ -49,17 +49,18 @@ def measure(systems: dict, cond: torch.Tensor, codec, vocoder, batch_sizes: list
     for name, (model, meta, sampling) in systems.items():
         for _ in range(warmup):  # first calls build caches (FFT plans, windows, filterbanks): untimed
             decode_tokens(sample_tokens(model, cond[:1].to(device), sampling, torch.Generator().manual_seed(0)),
-                          meta, codec, vocoder)
+                          meta, codec, vocoder, sampling.precision)
         for sweep, batch, iters in sweeps:
             cfg = replace(sampling, iterations=iters)
             c = cond[torch.arange(batch) % len(cond)].to(device)
             t_tokens, tokens = _time(lambda: sample_tokens(model, c, cfg, torch.Generator().manual_seed(0)), device, repeats)
-            if batch not in decode_s:
-                decode_s[batch] = _time(lambda: decode_tokens(tokens, meta, codec, vocoder), device, repeats)[0]
-            t_decode = decode_s[batch]
+            if (batch, cfg.precision) not in decode_s:
+                decode_s[batch, cfg.precision] = _time(lambda: decode_tokens(tokens, meta, codec, vocoder, cfg.precision),
+                                                       device, repeats)[0]
+            t_decode = decode_s[batch, cfg.precision]
             rows.append({"system": name, "sweep": sweep, "batch_size": batch, "iterations": iters,
                          "head_steps": cfg.diffusion_steps if meta["spec"]["head_kind"] == "diffusion" else 1,
-                         "cfg_level": cfg.cfg_level, "tokens_s": t_tokens, "decode_s": t_decode,
+                         "cfg_level": cfg.cfg_level, "precision": cfg.precision, "tokens_s": t_tokens, "decode_s": t_decode,
                          "latency_s": t_tokens + t_decode, "clips_per_s": batch / (t_tokens + t_decode),
                          "hardware": hardware(), "threads": torch.get_num_threads()})
     return pd.DataFrame(rows)

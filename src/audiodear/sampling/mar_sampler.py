@@ -22,11 +22,12 @@ import torch
 from ..config.schema import SamplingBase
 from ..errors import ConfigError
 from ..models.heads import DiffusionHead
+from ..utils.device import PRECISIONS, autocast
 
 LEVELS = ("none", "noise", "representation")
 
 
-SamplingConfig = SamplingBase  # iterations, temperature, cfg_level, cfg_scale, cfg_schedule, diffusion_steps
+SamplingConfig = SamplingBase  # iterations, temperature, cfg_level, cfg_scale, cfg_schedule, diffusion_steps, precision
 
 
 def check_sampling(cfg: SamplingConfig, seq_len: int) -> None:
@@ -34,6 +35,8 @@ def check_sampling(cfg: SamplingConfig, seq_len: int) -> None:
         raise ConfigError(f"cfg_level {cfg.cfg_level!r} is not one of {LEVELS}")
     if cfg.cfg_schedule not in ("linear", "constant"):
         raise ConfigError(f"cfg_schedule {cfg.cfg_schedule!r} is not 'linear' or 'constant'")
+    if cfg.precision not in PRECISIONS:
+        raise ConfigError(f"precision {cfg.precision!r} is not one of {PRECISIONS}")
     if not 1 <= cfg.iterations <= seq_len:
         raise ConfigError(f"iterations {cfg.iterations} must lie in [1, {seq_len}] (one token at least per step)")
 
@@ -48,10 +51,15 @@ def masked_after(step: int, iterations: int, seq_len: int, remaining: int) -> in
 
 @torch.no_grad()
 def sample_tokens(model, cond_seq: torch.Tensor, cfg: SamplingConfig, generator: torch.Generator) -> torch.Tensor:
-    """(B, L, d) conditioning sequences -> (B, N, C) tokens."""
+    """(B, L, d) conditioning sequences -> (B, N, C) tokens (fp32 whatever ``cfg.precision``)."""
+    check_sampling(cfg, model.backbone.cfg.seq_len)
+    with autocast(cfg.precision, cond_seq.device):
+        return _sample_tokens(model, cond_seq, cfg, generator)
+
+
+def _sample_tokens(model, cond_seq: torch.Tensor, cfg: SamplingConfig, generator: torch.Generator) -> torch.Tensor:
     backbone, head = model.backbone, model.head
     n, c = backbone.cfg.seq_len, backbone.cfg.token_dim
-    check_sampling(cfg, n)
     if cfg.cfg_level == "noise" and not isinstance(head, DiffusionHead):
         raise ConfigError("cfg_level 'noise' guides inside diffusion steps; this head has none (use 'representation')")
     b, device = cond_seq.shape[0], cond_seq.device

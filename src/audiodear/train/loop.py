@@ -26,6 +26,7 @@ from .checkpoint import checkpoint_hash, load_checkpoint, save_checkpoint
 from .data import TokenData
 from .ema import EMA
 from ..utils.atomic import write_text
+from ..utils.device import autocast as autocast_for
 
 log = logging.getLogger(__name__)
 CHECKPOINT = "ckpt-last.safetensors"
@@ -76,8 +77,7 @@ def train(model: nn.Module, objective, data: TokenData, cfg: TrainConfig, workdi
     params = [p for p in model.parameters() if p.requires_grad]
     opt = torch.optim.AdamW(params, lr=cfg.lr, betas=tuple(cfg.betas), weight_decay=cfg.weight_decay)
     ema = EMA(model, cfg.ema_decay)
-    autocast = (lambda: torch.autocast(torch.device(device).type, dtype=torch.bfloat16)) if cfg.precision == "bf16" \
-        else contextlib.nullcontext
+    autocast = lambda: autocast_for(cfg.precision, device)  # noqa: E731
     step_module = _Step(model, objective, autocast)
     if world > 1:
         step_module = nn.parallel.DistributedDataParallel(step_module, find_unused_parameters=False)
