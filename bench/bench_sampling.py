@@ -10,6 +10,7 @@ Prints, in one run:
    (the floor a one-step head cannot beat).
 
     python bench/bench_sampling.py [--threads N] [--quick] [--device cuda] [--sweep-size base] [--batches 1 8]
+                                   [--precision bf16]   # the embedded default generates in bf16
 """
 from __future__ import annotations
 
@@ -21,12 +22,14 @@ import torch
 
 from audiodear.models.build import build_model, spec_from_preset
 from audiodear.sampling.mar_sampler import SamplingConfig, sample_tokens
+from audiodear.utils.device import PRECISIONS, autocast
 
 GEOMETRY = {"embedded": dict(token_dim=128, seq_len=64, cond_len=33, cond_dim=384),
             "base": dict(token_dim=128, seq_len=256, cond_len=78, cond_dim=1024)}
 
 
 DEVICE = torch.device("cpu")
+PRECISION = "fp32"
 ITERATIONS = {"embedded": 16, "base": 64}
 
 
@@ -61,13 +64,14 @@ def iteration_split(size: str, batch: int, iterations: int, repeats: int) -> Non
         tokens = torch.randn(2 * batch, n, g["token_dim"], device=DEVICE)
         mask = torch.rand(2 * batch, n, device=DEVICE).argsort(1) < n // 2  # a mid-decoding iteration: half masked
         cond = m.backbone.condition(torch.randn(2 * batch, g["cond_len"], g["cond_dim"], device=DEVICE))
-        t_backbone = timed(lambda: m.backbone(tokens, mask, cond), repeats)
         h = torch.randn(2 * batch * per_step, m.backbone.cfg.width, device=DEVICE)
-        if head == "diffusion":
-            t_head = timed(lambda: m.head.sample(h, torch.Generator().manual_seed(0), cfg_scale=3.0, steps=100,
-                                                 cfg_halves=True), repeats)
-        else:
-            t_head = timed(lambda: m.head.sample(h[: batch * per_step], torch.Generator().manual_seed(0)), repeats)
+        with autocast(PRECISION, DEVICE):
+            t_backbone = timed(lambda: m.backbone(tokens, mask, cond), repeats)
+            if head == "diffusion":
+                t_head = timed(lambda: m.head.sample(h, torch.Generator().manual_seed(0), cfg_scale=3.0, steps=100,
+                                                     cfg_halves=True), repeats)
+            else:
+                t_head = timed(lambda: m.head.sample(h[: batch * per_step], torch.Generator().manual_seed(0)), repeats)
         print(f"{size:9s} {role:8s} batch {batch:2d}: backbone {1e3 * t_backbone:8.1f} ms + head {1e3 * t_head:8.1f} ms"
               f" per iteration ({per_step} tokens/sample/iteration; head share {t_head / (t_backbone + t_head):5.1%})")
 
@@ -76,8 +80,9 @@ def iteration_split(size: str, batch: int, iterations: int, repeats: int) -> Non
 def generation_sweep(size: str, batches: list[int], iterations: int, repeats: int) -> None:
     g = GEOMETRY[size]
     teacher, student = model(size, "diffusion"), model(size, "energy")
-    t_cfg = SamplingConfig(iterations=iterations, cfg_level="noise", cfg_scale=5.0, diffusion_steps=100)
-    s_cfg = SamplingConfig(iterations=iterations, cfg_level="representation", cfg_scale=4.0)
+    t_cfg = SamplingConfig(iterations=iterations, cfg_level="noise", cfg_scale=5.0, diffusion_steps=100,
+                           precision=PRECISION)
+    s_cfg = SamplingConfig(iterations=iterations, cfg_level="representation", cfg_scale=4.0, precision=PRECISION)
     print(f"\n{size} size, {iterations} iterations; seconds per batch (teacher: 100 diffusion steps)")
     print(f"{'batch':>5} {'teacher':>9} {'student':>9} {'ratio':>7} {'backbone-only':>14} {'student/floor':>14}")
     for b in batches:
@@ -87,7 +92,8 @@ def generation_sweep(size: str, batches: list[int], iterations: int, repeats: in
         c2 = student.backbone.condition(torch.randn(2 * b, g["cond_len"], g["cond_dim"], device=DEVICE))
         x = torch.zeros(2 * b, g["seq_len"], g["token_dim"], device=DEVICE)
         m = torch.ones(2 * b, g["seq_len"], dtype=torch.bool, device=DEVICE)
-        floor = iterations * timed(lambda: student.backbone(x, m, c2), repeats)
+        with autocast(PRECISION, DEVICE):
+            floor = iterations * timed(lambda: student.backbone(x, m, c2), repeats)
         print(f"{b:5d} {tt:9.3f} {ts:9.3f} {tt / ts:7.2f} {floor:14.3f} {ts / floor:14.2f}")
 
 
@@ -99,13 +105,14 @@ def main() -> None:
     p.add_argument("--sweep-size", choices=sorted(GEOMETRY), default="embedded",
                    help="model size of the batch-size sweep (base: 64 iterations)")
     p.add_argument("--batches", type=int, nargs="+", help="batch sizes of the sweep (default 1..64)")
+    p.add_argument("--precision", choices=PRECISIONS, default="fp32", help="autocast of backbone and head")
     a = p.parse_args()
-    global DEVICE
-    DEVICE = torch.device(a.device)
+    global DEVICE, PRECISION
+    DEVICE, PRECISION = torch.device(a.device), a.precision
     torch.set_num_threads(a.threads)
     repeats = 1 if a.quick else 3
     where = torch.cuda.get_device_name(DEVICE) if DEVICE.type == "cuda" else f"{torch.get_num_threads()} threads"
-    print(f"torch {torch.__version__}, {where}\n")
+    print(f"torch {torch.__version__}, {where}, {PRECISION}\n")
     for size in ("embedded", "base"):
         for batch in (1, 8):
             iteration_split(size, batch, ITERATIONS[size], 1 if size == "base" and DEVICE.type == "cpu" else repeats)
