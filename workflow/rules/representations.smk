@@ -106,7 +106,7 @@ rule reconstruction_table:
         multiext(f"{T}/reconstruction", ".md", ".tex"),
     params:
         cfg=section("vae", "vocoder", "audio"),
-    threads: 2
+    threads: 1
     conda:
         CONDA_ENV
     log:
