@@ -101,7 +101,7 @@ def mel_to_magnitude_nonneg(logmel: torch.Tensor, cfg: MelConfig, iterations: in
             warnings.simplefilter("ignore", UserWarning)
             basis, basis_t = basis.to_sparse_csr(), basis_t.to_sparse_csr()
     mel = torch.exp(logmel).permute(2, 0, 1).reshape(n_mels, b * frames).contiguous()
-    mag = (basis_t @ mel / dense.T.sum(1, keepdim=True).clamp_min(tiny)).clamp_min_(tiny)
+    mag = (basis_t @ mel / norm).clamp_min_(tiny)
     for _ in range(iterations):
         ratio = (basis @ mag).clamp_min_(tiny)
         torch.div(mel, ratio, out=ratio)

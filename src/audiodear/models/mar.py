@@ -17,6 +17,7 @@ so the encoder's token gather is a plain reshape.
 """
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 import numpy as np
@@ -86,13 +87,17 @@ class MARBackbone(nn.Module):
         return self.fake_latent.unsqueeze(1).expand(batch, self.cfg.cond_len, -1)
 
     # --- masking ---------------------------------------------------------------------------------
-    def draw_mask_ratio(self, rng: np.random.Generator) -> float:
-        # MAR's mask-ratio law: a normal centred on 1.0 (std 0.25) truncated to [min, 1]. scipy is
-        # imported here, not at the top: only training draws ratios, and it costs every job 0.5 s.
+    @functools.cached_property
+    def mask_ratio_law(self):
+        """MAR's mask-ratio law: a normal centred on 1.0 (std 0.25) truncated to [min, 1]. Built on
+        first use, and scipy imported then: only training draws ratios, and the import costs every
+        job 0.5 s."""
         from scipy import stats
 
-        law = stats.truncnorm((self.cfg.mask_ratio_min - 1.0) / 0.25, 0, loc=1.0, scale=0.25)
-        return float(law.rvs(1, random_state=rng)[0])
+        return stats.truncnorm((self.cfg.mask_ratio_min - 1.0) / 0.25, 0, loc=1.0, scale=0.25)
+
+    def draw_mask_ratio(self, rng: np.random.Generator) -> float:
+        return float(self.mask_ratio_law.rvs(1, random_state=rng)[0])
 
     @staticmethod
     def mask_from_order(order: torch.Tensor, num_masked: int) -> torch.Tensor:

@@ -48,7 +48,7 @@ class EnergyHead(Head):
         if self.design == "b":
             x = self.net(noise, h)
         else:
-            x = self.net(h.repeat_interleave(m, dim=0), noise.reshape(n * m, self.noise_dim))
+            x = self.generate(h.repeat_interleave(m, dim=0), noise.reshape(n * m, self.noise_dim))
         return energy_score_loss(x.reshape(n, m, self.token_dim), target, self.alpha)
 
     @torch.no_grad()
