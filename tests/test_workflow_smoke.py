@@ -40,6 +40,13 @@ def test_every_stage_produced_its_outputs(smoke_run):
     assert metrics.value.notna().all()
     provenance = json.loads((smoke_run / "results/smoke/models/teacher/provenance.json").read_text())
     assert provenance["rule"] == "train_teacher" and provenance["code_version"]
+    # the precision `auto` chose on this machine, and the one the teacher trained in, are on record
+    assert provenance["auto_precision"]["used"] in ("fp32", "bf16") and provenance["auto_precision"]["reason"]
+    assert provenance["precision"] == provenance["auto_precision"]["used"]
+    generated = json.loads((smoke_run / "results/smoke/audio/teacher/main/main/provenance.json").read_text())
+    assert generated["precision"] == provenance["auto_precision"]["used"]
+    latency = pd.read_csv(smoke_run / "results/smoke/latency.csv")
+    assert set(latency.precision) == {provenance["auto_precision"]["used"]}
     assert (smoke_run / "results/smoke/models/teacher/config.yaml").is_file()
 
 

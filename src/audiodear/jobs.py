@@ -3,7 +3,8 @@
 Snakemake runs ``workflow/scripts/*.py`` with a ``snakemake`` object; those scripts wrap it in
 ``Job`` and call the library. A job logs to the file its rule declares (and to stderr, so progress
 shows in the terminal) and writes, next to its main output, the fully composed configuration it
-ran with plus a provenance stamp (code version, seed, rule, wildcards).
+ran with plus a provenance stamp (code version, seed, rule, wildcards, and the precision ``auto``
+resolves to on the job's device, with the evidence for it).
 """
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ import torch
 from omegaconf import DictConfig, OmegaConf
 
 from .utils.atomic import write_json
+from .utils.device import auto_precision, resolve_device
 from .utils.provenance import stamp
 from .utils.seed import seed_everything
 
@@ -32,7 +34,11 @@ class Job:
         torch.set_num_threads(self.threads)
         seed_everything(int(self.plan.seed))
         self.log = logging.getLogger(f"audiodear.{smk.rule}")
-        self.log.info("rule %s %s threads=%d", smk.rule, self.wildcards, self.threads)
+        self.device = resolve_device(self.plan.device)
+        # Decided once per job, after the thread count is set (the probe runs at the job's threads).
+        self.auto_precision = auto_precision(torch.device(self.device).type)
+        self.log.info("rule %s %s threads=%d device=%s precision auto=%s (%s)", smk.rule, self.wildcards, self.threads,
+                      self.device, self.auto_precision.used, self.auto_precision.reason)
 
     @property
     def input(self):
@@ -54,7 +60,8 @@ class Job:
         save(self.plan, folder / "config.yaml")
         write_json(folder / "provenance.json", {
             **stamp(), "rule": self.smk.rule, "wildcards": self.wildcards, "seed": int(self.plan.seed),
-            "experiment": self.plan.experiment_name, **(extra or {})})
+            "experiment": self.plan.experiment_name, "device": self.device,
+            "auto_precision": self.auto_precision.as_dict(), **(extra or {})})
 
 
 def setup_logging(log_file: str | None = None, level: int = logging.INFO) -> None:

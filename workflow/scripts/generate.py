@@ -13,4 +13,5 @@ num_samples = int(round(plan.data.clip_seconds * plan.audio.sample_rate))
 summary = generate_set(model, meta, TextCache.load(job.input.text), dict(job.params.sampling),
                        codec_from_plan(plan, job.input.vae, device), vocoder_from_plan(plan, device),
                        plan.audio.sample_rate, num_samples, job.output[0], job.params.batch, job.params.seed, device)
-job.record(job.output[0], {"setting": job.wildcards.get("setting"), "variant": job.wildcards.get("variant")})
+job.record(job.output[0], {"setting": job.wildcards.get("setting"), "variant": job.wildcards.get("variant"),
+                           "precision": summary["precision"]})

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from audiodear.jobs import Job
 from audiodear.train.launch import launch
+from audiodear.utils.device import resolve_precision
 
 job = Job(snakemake)  # noqa: F821
 role = "teacher" if job.smk.rule == "train_teacher" else "student"
@@ -16,4 +17,5 @@ spec = {"role": role, "variant": job.wildcards.get("variant"), "latents": job.in
         "workdir": job.params.workdir, "log": job.smk.log[0], "plan": job.smk.config["plan"]}
 nprocs = int(getattr(job.smk.resources, "gpu", 0) or 0)
 launch(spec, Path(job.params.workdir) / "job.json", nprocs=nprocs)
-job.record(out, {"role": role, "variant": spec["variant"], "processes": max(1, nprocs)})
+job.record(out, {"role": role, "variant": spec["variant"], "processes": max(1, nprocs),
+                "precision": resolve_precision(job.plan.train.precision, job.device)})

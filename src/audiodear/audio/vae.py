@@ -17,7 +17,9 @@ import tempfile
 from pathlib import Path
 
 import torch
-from diffusers import AutoencoderKL
+# The class's own module: ``from diffusers import AutoencoderKL`` imports every diffusers model
+# family first, several seconds of start-up for each job that decodes audio.
+from diffusers.models.autoencoders.autoencoder_kl import AutoencoderKL
 
 from ..errors import ConfigError
 

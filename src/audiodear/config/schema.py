@@ -155,7 +155,7 @@ class Train:
     warmup_steps: int = 100
     ema_decay: float = 0.999
     grad_clip: float = 3.0
-    precision: str = "fp32"  # fp32 | bf16
+    precision: str = "fp32"  # auto | fp32 | bf16 (see utils.device)
     checkpoint_every: int = 250
     log_every: int = 50
     gpus: int = 1  # >1: the training rule launches torchrun with one process per GPU
@@ -171,7 +171,7 @@ class SamplingBase:
     cfg_scale: float = 5.0
     cfg_schedule: str = "linear"  # linear | constant
     diffusion_steps: int = 100
-    precision: str = "fp32"  # fp32 | bf16: autocast of backbone, head and VAE decoder (see utils.device)
+    precision: str = "fp32"  # auto | fp32 | bf16: autocast of backbone, head and VAE decoder (see utils.device)
 
 
 @dataclass

@@ -4,6 +4,7 @@ from __future__ import annotations
 from omegaconf import DictConfig
 
 from ..errors import ConfigError
+from ..utils.device import PRECISIONS
 
 
 def _fail(where: str, key: str, message: str):
@@ -84,7 +85,7 @@ def check_models(plan: DictConfig, where: str) -> None:
     _choice(where, "text.text_set", plan.text.text_set, set(TEXT_SETS))
     _choice(where, "model.size", plan.model.size, set(PRESETS))
     _fraction(where, "model.cond_drop_prob", plan.model.cond_drop_prob)
-    _choice(where, "train.precision", plan.train.precision, {"fp32", "bf16"})
+    _choice(where, "train.precision", plan.train.precision, set(PRECISIONS))
     for key in ("steps", "batch_size", "grad_accum", "gpus"):
         _positive(where, f"train.{key}", plan.train[key])
     for group, names, resolve in (("teacher.settings", plan.teacher.settings, teacher_setting),
@@ -100,6 +101,7 @@ def check_models(plan: DictConfig, where: str) -> None:
                 _choice(where, f"{group}.{name}.cfg_level", entry["cfg_level"], {"none", "noise", "representation"})
                 _choice(where, f"{group}.{name}.cfg_schedule", entry["cfg_schedule"], {"linear", "constant"})
                 _positive(where, f"{group}.{name}.iterations", entry["iterations"])
+                _choice(where, f"{group}.{name}.precision", entry["precision"], set(PRECISIONS))
             else:
                 _choice(where, f"{group}.{name}.objective", entry["objective"], {"energy", "flow_matching", "shortcut", "meanflow"})
                 _choice(where, f"{group}.{name}.head_design", entry["head_design"], {"a", "b"})

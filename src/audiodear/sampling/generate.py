@@ -17,7 +17,7 @@ from ..audio.io import write_wav
 from ..audio.patchify import unpatchify
 from ..text.conditioning import TextCache
 from ..utils.atomic import write_json
-from ..utils.device import autocast
+from ..utils.device import autocast, resolve_precision
 from .mar_sampler import SamplingConfig, sample_tokens
 
 log = logging.getLogger(__name__)
@@ -56,7 +56,8 @@ def generate_set(model, meta: dict, text: TextCache, sampling: dict, codec, voco
         t_tokens += t1 - t0
         for clip, wave in zip(text.ids[i:i + batch], waves):
             write_wav(out_dir / f"{clip}.wav", wave[:num_samples], sample_rate)
-    summary = {"clips": len(text.ids), "sampling": sampling, "seed": seed, "batch": batch,
+    summary = {"clips": len(text.ids), "sampling": sampling, "precision": resolve_precision(cfg.precision, device),
+               "seed": seed, "batch": batch,
                "seconds_tokens": t_tokens, "seconds_decode": t_decode}
     write_json(out_dir / "generation.json", summary)
     log.info("%s", summary)

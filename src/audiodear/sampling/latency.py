@@ -17,6 +17,7 @@ from dataclasses import replace
 import pandas as pd
 import torch
 
+from ..utils.device import resolve_precision
 from ..utils.provenance import hardware
 from .generate import decode_tokens
 from .mar_sampler import SamplingConfig, sample_tokens
@@ -60,7 +61,7 @@ def measure(systems: dict, cond: torch.Tensor, codec, vocoder, batch_sizes: list
             t_decode = decode_s[batch, cfg.precision]
             rows.append({"system": name, "sweep": sweep, "batch_size": batch, "iterations": iters,
                          "head_steps": cfg.diffusion_steps if meta["spec"]["head_kind"] == "diffusion" else 1,
-                         "cfg_level": cfg.cfg_level, "precision": cfg.precision, "tokens_s": t_tokens, "decode_s": t_decode,
+                         "cfg_level": cfg.cfg_level, "precision": resolve_precision(cfg.precision, device), "tokens_s": t_tokens, "decode_s": t_decode,
                          "latency_s": t_tokens + t_decode, "clips_per_s": batch / (t_tokens + t_decode),
                          "hardware": hardware(), "threads": torch.get_num_threads()})
     return pd.DataFrame(rows)

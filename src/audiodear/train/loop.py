@@ -26,7 +26,7 @@ from .checkpoint import checkpoint_hash, load_checkpoint, save_checkpoint
 from .data import TokenData
 from .ema import EMA
 from ..utils.atomic import write_text
-from ..utils.device import autocast as autocast_for
+from ..utils.device import autocast as autocast_for, resolve_precision
 
 log = logging.getLogger(__name__)
 CHECKPOINT = "ckpt-last.safetensors"
@@ -43,7 +43,7 @@ class TrainConfig:
     warmup_steps: int = 100
     ema_decay: float = 0.999
     grad_clip: float = 3.0
-    precision: str = "fp32"  # fp32 | bf16
+    precision: str = "fp32"  # auto | fp32 | bf16 (see utils.device)
     checkpoint_every: int = 200
     log_every: int = 25
     seed: int = 0
@@ -77,7 +77,9 @@ def train(model: nn.Module, objective, data: TokenData, cfg: TrainConfig, workdi
     params = [p for p in model.parameters() if p.requires_grad]
     opt = torch.optim.AdamW(params, lr=cfg.lr, betas=tuple(cfg.betas), weight_decay=cfg.weight_decay)
     ema = EMA(model, cfg.ema_decay)
-    autocast = lambda: autocast_for(cfg.precision, device)  # noqa: E731
+    precision = resolve_precision(cfg.precision, device)
+    log.info("training in %s (precision %s) on %s", precision, cfg.precision, device)
+    autocast = lambda: autocast_for(precision, device)  # noqa: E731
     step_module = _Step(model, objective, autocast)
     if world > 1:
         step_module = nn.parallel.DistributedDataParallel(step_module, find_unused_parameters=False)
@@ -139,7 +141,7 @@ def train(model: nn.Module, objective, data: TokenData, cfg: TrainConfig, workdi
                 save_checkpoint(ckpt, model=model, ema=ema.shadow, optimizer=opt, step=done, config_hash=config_hash)
     if rank == 0:
         write_text(loss_log, running_log.read_text())
-    return {"steps": cfg.steps, "resumed_from": start, "seconds": time.time() - t0, "last": last,
+    return {"steps": cfg.steps, "resumed_from": start, "precision": precision, "seconds": time.time() - t0, "last": last,
             "ema": ema.shadow, "world_size": world}
 
 
