@@ -16,6 +16,7 @@ import torch
 from omegaconf import DictConfig, OmegaConf
 
 from .utils.atomic import write_json
+from .utils.checkpoint_files import files_read
 from .utils.provenance import stamp
 from .utils.seed import seed_everything
 
@@ -47,14 +48,17 @@ class Job:
         return self.smk.params
 
     def record(self, folder: str | Path, extra: dict | None = None) -> None:
-        """Write ``config.yaml`` (the composed plan) and ``provenance.json`` into ``folder``."""
+        """Write ``config.yaml`` (the composed plan) and ``provenance.json`` into ``folder``.
+
+        ``checkpoints`` lists the sha256 of every checkpoint file the job's loaders read.
+        """
         from .config import save
 
         folder = Path(folder)
         save(self.plan, folder / "config.yaml")
         write_json(folder / "provenance.json", {
             **stamp(), "rule": self.smk.rule, "wildcards": self.wildcards, "seed": int(self.plan.seed),
-            "experiment": self.plan.experiment_name, **(extra or {})})
+            "experiment": self.plan.experiment_name, "checkpoints": files_read(), **(extra or {})})
 
 
 def setup_logging(log_file: str | None = None, level: int = logging.INFO) -> None:
