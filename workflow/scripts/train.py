@@ -6,6 +6,7 @@ than one launches torchrun with one process per GPU; on a CPU it runs in this pr
 from pathlib import Path
 
 from audiodear.jobs import Job
+from audiodear.train.checkpoint import weights_meta
 from audiodear.train.launch import launch
 
 job = Job(snakemake)  # noqa: F821
@@ -16,4 +17,8 @@ spec = {"role": role, "variant": job.wildcards.get("variant"), "latents": job.in
         "workdir": job.params.workdir, "log": job.smk.log[0], "plan": job.smk.config["plan"]}
 nprocs = int(getattr(job.smk.resources, "gpu", 0) or 0)
 launch(spec, Path(job.params.workdir) / "job.json", nprocs=nprocs)
-job.record(out, {"role": role, "variant": spec["variant"], "processes": max(1, nprocs)})
+# The MAR initialisation (what was transferred, the file's sha256) is stored in the model file,
+# which also covers runs in torchrun processes.
+init = weights_meta(job.output.model).get("init")
+job.record(out, {"role": role, "variant": spec["variant"], "processes": max(1, nprocs),
+                 **({"init": init} if init else {})})
