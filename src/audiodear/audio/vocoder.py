@@ -82,10 +82,11 @@ def load_hifigan(folder: str | Path, device: str | torch.device = "cpu", mel: Me
     weights = weights_file(folder, HIFIGAN_WEIGHT_FILES, "vocoder")
     what = f"a {mel.sample_rate} Hz, hop {mel.hop_length}, {mel.n_mels}-mel HiFi-GAN"
     model = from_pretrained(SpeechT5HifiGan, folder, weights, what)
-    vocoder = HifiGanVocoder(model.to(device))
+    vocoder = HifiGanVocoder(model)
     check_facts(weights, what, {"sampling_rate": vocoder.sample_rate, "hop": vocoder.hop_length, "mel bins": vocoder.n_mels},
                 {"sampling_rate": mel.sample_rate, "hop": mel.hop_length, "mel bins": mel.n_mels})
     record_folder(folder, weights)
+    vocoder.model.to(device)
     return vocoder
 
 

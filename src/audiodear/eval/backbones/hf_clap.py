@@ -96,8 +96,8 @@ def load_hf_clap(folder: str | Path, device: str | torch.device | None = "cpu", 
 
     Every tensor must come from the weights file: a fused config over an unfused model's weights
     would otherwise leave the fusion layers random. The paper's evaluation CLAP is the fused one
-    (``fusion``). ``min_vocab`` guards against
-    tokenizers that load silently empty offline (RoBERTa's has 50,265).
+    (``fusion``). ``min_vocab`` guards against tokenizers that load silently empty offline
+    (RoBERTa's has 50,265).
     """
     from transformers import ClapModel, ClapProcessor
 

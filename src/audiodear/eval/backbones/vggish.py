@@ -19,9 +19,9 @@ import torch
 import torch.nn as nn
 
 from ...errors import ConfigError
-from .base import check_rate, resolve_device
 from ...utils.checkpoint_check import load_state
 from ...utils.checkpoint_files import record_files
+from .base import check_rate, resolve_device
 from .cnn14 import read_torch_checkpoint
 
 SAMPLE_RATE = 16000
