@@ -20,3 +20,8 @@ class AudioError(InputError):
 
 class TrainingError(RuntimeError):
     """Training cannot go on (for example a non-finite loss)."""
+
+
+class CheckpointError(ConfigError):
+    """A checkpoint is not the one its loader expects: tensors missing, unexpected or of another shape,
+    or a configuration fact (sample rate, hop, mel bins, fusion, width) that the project cannot use."""

@@ -17,6 +17,7 @@ import torch
 from omegaconf import DictConfig, OmegaConf
 
 from .utils.atomic import write_json
+from .utils.checkpoint_files import files_read
 from .utils.device import auto_precision, resolve_device
 from .utils.provenance import stamp
 from .utils.seed import seed_everything
@@ -53,7 +54,10 @@ class Job:
         return self.smk.params
 
     def record(self, folder: str | Path, extra: dict | None = None) -> None:
-        """Write ``config.yaml`` (the composed plan) and ``provenance.json`` into ``folder``."""
+        """Write ``config.yaml`` (the composed plan) and ``provenance.json`` into ``folder``.
+
+        ``checkpoints`` lists the sha256 of every checkpoint file the job's loaders read.
+        """
         from .config import save
 
         folder = Path(folder)
@@ -61,7 +65,7 @@ class Job:
         write_json(folder / "provenance.json", {
             **stamp(), "rule": self.smk.rule, "wildcards": self.wildcards, "seed": int(self.plan.seed),
             "experiment": self.plan.experiment_name, "device": self.device,
-            "auto_precision": self.auto_precision.as_dict(), **(extra or {})})
+            "auto_precision": self.auto_precision.as_dict(), "checkpoints": files_read(), **(extra or {})})
 
 
 def setup_logging(log_file: str | None = None, level: int = logging.INFO) -> None:

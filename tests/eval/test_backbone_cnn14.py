@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 import torch
 
-from audiodear.errors import ConfigError
+from audiodear.errors import CheckpointError, ConfigError
 from audiodear.eval.backbones import load_backbone
 from audiodear.eval.backbones.cnn14 import Cnn14, save_cnn14
 
@@ -73,8 +73,24 @@ def test_bad_checkpoints_are_config_errors(tmp_path):
     with pytest.raises(ConfigError, match="key 'model'"):
         load_backbone("cnn14_16k", tmp_path / "nodict.pth")
     torch.save({"model": {"fc1.weight": torch.zeros(2, 2)}}, tmp_path / "wrong.pth")
-    with pytest.raises(ConfigError, match="does not fit Cnn14"):
+    with pytest.raises(CheckpointError, match="wrong.pth: not a Cnn14-16k.*missing from the file: bn0.bias"):
         load_backbone("cnn14_16k", tmp_path / "wrong.pth")
     (tmp_path / "junk.pth").write_bytes(b"junk")
     with pytest.raises(ConfigError, match="junk.pth: not a readable"):
         load_backbone("cnn14_16k", tmp_path / "junk.pth")
+
+
+def test_a_32khz_cnn14_is_refused(tmp_path):
+    """Cnn14_mAP=0.431.pth (32 kHz, window 1024) has the same keys; its STFT kernels and mel matrix differ."""
+    path = tmp_path / "Cnn14_mAP=0.431.pth"
+    save_cnn14(Cnn14(sample_rate=32000, window_size=1024, hop_size=320, mel_bins=64, fmin=50.0, fmax=14000.0), path)
+    with pytest.raises(CheckpointError, match=rf"{path}: not a Cnn14-16k checkpoint.*3 tensor\(s\) have another shape: "
+                                              r"logmel_extractor\.melW \(513, 64\) in the file vs \(257, 64\)"):
+        load_backbone("cnn14_16k", path)
+
+
+def test_the_checkpoint_read_is_recorded(published_checkpoint):
+    from audiodear.utils.checkpoint_files import files_read
+    from audiodear.utils.hashing import sha256_file
+    load_backbone("cnn14_16k", published_checkpoint)
+    assert files_read()[str(published_checkpoint)] == sha256_file(published_checkpoint)

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 import torch
 
-from audiodear.errors import AudioError, ConfigError
+from audiodear.errors import AudioError, CheckpointError, ConfigError
 from audiodear.eval.backbones import load_backbone
 from audiodear.eval.extract import extract_text_features
 
@@ -77,3 +77,32 @@ def test_text_feature_file_and_bad_folders(tiny_clap, tmp_path):
     assert fs.get("embedding").shape == (2, 16) and fs.meta["kind"] == "text"
     with pytest.raises(ConfigError, match="config.json missing"):
         load_backbone("hf_clap", tmp_path)
+
+
+def test_fused_config_over_unfused_weights_is_refused(tiny_clap, tmp_path):
+    """The fusion layers would otherwise be initialised at random."""
+    import shutil
+
+    from transformers import ClapModel
+    model, processor, folder = tiny_clap
+    cfg = model.config.to_dict()
+    cfg["audio_config"]["enable_fusion"] = False
+    torch.manual_seed(1)
+    ClapModel(type(model.config).from_dict(cfg)).save_pretrained(tmp_path / "unfused")
+    processor.save_pretrained(tmp_path / "unfused")
+    with pytest.raises(CheckpointError, match=r"enable_fusion is False, the project needs True"):
+        load_backbone("hf_clap", tmp_path / "unfused")
+    shutil.copy(folder / "config.json", tmp_path / "unfused" / "config.json")  # a fused config over them
+    weights = tmp_path / "unfused" / "model.safetensors"
+    with pytest.raises(CheckpointError, match=rf"{weights}: not a ClapModel \(fusion=True\); \d+ tensor\(s\) of the "
+                                              r"model are missing from the file: audio_model\.audio_encoder\.[a-z_.]*fusion"):
+        load_backbone("hf_clap", tmp_path / "unfused")
+
+
+def test_the_folder_files_read_are_recorded(tiny_clap):
+    from audiodear.utils.checkpoint_files import files_read
+    from audiodear.utils.hashing import sha256_file
+    folder = tiny_clap[2]
+    load_backbone("hf_clap", folder)
+    for name in ("config.json", "model.safetensors", "tokenizer.json", "processor_config.json"):
+        assert files_read()[str(folder / name)] == sha256_file(folder / name)

@@ -9,7 +9,7 @@ import pytest
 import torch
 import torch.nn as nn
 
-from audiodear.errors import ConfigError
+from audiodear.errors import CheckpointError, ConfigError
 from audiodear.eval.backbones import load_backbone
 from audiodear.eval.backbones.vggish import build_vggish, save_vggish
 
@@ -55,3 +55,12 @@ def test_wrong_state_dict_is_a_config_error(tmp_path):
     torch.save({"features.0.weight": torch.zeros(1)}, tmp_path / "bad.pth")
     with pytest.raises(ConfigError, match="VGGish"):
         load_backbone("vggish", tmp_path / "bad.pth")
+
+
+def test_the_pca_parameters_file_is_refused(tmp_path):
+    """vggish_pca_params-970ea276.pth: the postprocessor's PCA matrix and means, no network weights."""
+    path = tmp_path / "vggish_pca_params-970ea276.pth"
+    torch.save({"pca_eigen_vectors": torch.randn(128, 128), "pca_means": torch.randn(128)}, path)
+    with pytest.raises(CheckpointError, match=rf"{path}: not torchvggish's VGGish state dict; 18 tensor\(s\) of the model "
+                                              r"are missing.*not in the model: pca_eigen_vectors, pca_means"):
+        load_backbone("vggish", path)

@@ -1,13 +1,10 @@
-"""The MAR backbone: sizes, shapes, masking, conditioning, MAR checkpoint loading."""
-import argparse
+"""The MAR backbone: sizes, shapes, masking, conditioning (MAR checkpoint loading: test_mar_init.py)."""
 import contextlib
 
 import pytest
 import torch
 
-from audiodear.errors import ConfigError
 from audiodear.models.build import build_model, count_parameters, spec_from_preset
-from audiodear.models.mar_checkpoint import load_mar_checkpoint
 from audiodear.train.objectives import Batch, TeacherObjective, draw, head_loss
 from tiny import COND_LEN, SEQ, TOKENS, tiny_data, tiny_model
 
@@ -58,28 +55,6 @@ def test_loss_only_on_masked_positions():
     loss.backward()
     assert h.grad[~d.mask].abs().max() == 0
     assert h.grad[d.mask].abs().sum() > 0
-
-
-def test_mar_checkpoint_loader_on_a_file_in_the_release_format(tmp_path):
-    """A MAR-B-shaped random checkpoint (LTH14/mar layout) loads into the paper-scale backbone."""
-    spec = spec_from_preset("debug", token_dim=128, seq_len=256, cond_len=78, cond_dim=1024, head_kind="diffusion",
-                            width=64)
-    model = build_model(spec)
-    own = model.backbone.state_dict()
-    mar = {k: torch.randn_like(v) for k, v in own.items() if not k.startswith("cond_proj")}
-    mar["z_proj.weight"] = torch.randn(64, 16)  # MAR tokens are 16-d: cannot load
-    mar["encoder_pos_embed_learned"] = torch.randn(1, 64 + 256, 64)  # class buffer 64 + image tokens
-    mar["class_emb.weight"] = torch.randn(1000, 64)
-    torch.save({"model": {k: v * 0 for k, v in mar.items()}, "model_ema": mar, "epoch": 3,
-                "args": argparse.Namespace(model="mar_base")}, tmp_path / "checkpoint-last.pth")
-    report = load_mar_checkpoint(model.backbone, tmp_path / "checkpoint-last.pth")
-    loaded = model.backbone.state_dict()
-    assert torch.equal(loaded["encoder_blocks.0.attn.qkv.weight"], mar["encoder_blocks.0.attn.qkv.weight"])
-    assert torch.equal(loaded["diffusion_pos_embed_learned"], mar["diffusion_pos_embed_learned"])
-    assert set(report["skipped"]) == {"z_proj.weight", "encoder_pos_embed_learned", "class_emb.weight"}
-    assert "cond_proj.weight" in report["initialised_fresh"]
-    with pytest.raises(ConfigError, match="not found"):
-        load_mar_checkpoint(model.backbone, tmp_path / "missing.pth")
 
 
 def test_teacher_objective_is_deterministic():

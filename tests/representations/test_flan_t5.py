@@ -10,7 +10,7 @@ reported for T5-large v1.1 (the "783M" of the flan-t5-large model card).
 import pytest
 import torch
 
-from audiodear.errors import ConfigError, ManifestError
+from audiodear.errors import CheckpointError, ConfigError, ManifestError
 from audiodear.text.flan_t5 import FlanT5Encoder, load_flan_t5
 
 FLAN_T5_LARGE_ENCODER_PARAMS = 341_231_104
@@ -98,3 +98,18 @@ def test_broken_tokenizer_and_bad_captions_are_refused(tmp_path, t5_style_tokeni
         encoder(["a dog", ""])
     with pytest.raises(ManifestError, match="list"):
         encoder("a dog")
+
+
+def test_weights_without_the_encoder_blocks_are_refused(tmp_path, t5_style_tokenizer):
+    """transformers would initialise the missing blocks at random and only log a report."""
+    from safetensors.torch import load_file, save_file
+    from transformers import T5EncoderModel
+    T5EncoderModel(tiny_config(t5_style_tokenizer)).save_pretrained(str(tmp_path / "t5"))
+    t5_style_tokenizer.save_pretrained(str(tmp_path / "t5"))
+    weights = tmp_path / "t5" / "model.safetensors"
+    state = load_file(str(weights))
+    save_file({k: v for k, v in state.items() if not k.startswith("encoder.block.")}, str(weights),
+              metadata={"format": "pt"})
+    with pytest.raises(CheckpointError, match=rf"{weights}: not a T5 encoder; \d+ tensor\(s\) of the model are missing "
+                                              r"from the file: encoder\.block\.0\."):
+        load_flan_t5(tmp_path / "t5")

@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 import torch
 
-from audiodear.errors import AudioError, ConfigError
+from audiodear.errors import AudioError, CheckpointError, ConfigError
 from audiodear.text.laion_clap import ClapEncoder, build_clap, load_clap, save_clap_checkpoint
 
 LAION_CLAP_FUSION_PARAMS = 158_348_809
@@ -119,3 +119,25 @@ def test_mismatched_or_broken_inputs_are_refused(tiny_clap, tmp_path):
         reference.embed_audio([np.zeros(16000, np.float32), np.array([np.nan], np.float32)])
     with pytest.raises(ConfigError, match="768"):
         build_clap(roberta_base_config(hidden_size=64))
+
+
+def test_an_unfused_checkpoint_is_refused_by_the_fused_loader(tiny_clap, tmp_path):
+    from transformers import RobertaConfig
+    root, _ = tiny_clap
+    config = RobertaConfig.from_pretrained(str(root / "roberta"))
+    torch.manual_seed(1)
+    unfused, _ = build_clap(config, fusion=False)
+    save_clap_checkpoint(unfused, tmp_path / "630k-audioset-best.pt")
+    with pytest.raises(CheckpointError, match=rf"{tmp_path / '630k-audioset-best.pt'}: not a HTSAT-tiny / roberta CLAP "
+                                              r"\(fusion=True\); \d+ tensor\(s\) of the model are missing from the file: "
+                                              r"audio_branch\.patch_embed\.fusion_model\."):
+        load_clap(tmp_path / "630k-audioset-best.pt", root / "roberta")
+
+
+def test_the_checkpoint_read_is_recorded_with_its_sha256(tiny_clap):
+    from audiodear.utils.checkpoint_files import files_read
+    from audiodear.utils.hashing import sha256_file
+    root, _ = tiny_clap
+    load_clap(root / "tiny-fusion.pt", root / "roberta")
+    assert files_read()[str(root / "tiny-fusion.pt")] == sha256_file(root / "tiny-fusion.pt")
+    assert str(root / "roberta" / "config.json") in files_read()

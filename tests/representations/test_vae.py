@@ -11,7 +11,7 @@ import torch
 
 from audiodear.audio.vae import (LatentCodec, audioldm_vae_config, build_vae, estimate_scaling_factor, load_vae,
                                  save_vae, set_scaling_factor)
-from audiodear.errors import ConfigError
+from audiodear.errors import CheckpointError, ConfigError
 
 AUDIOLDM_VAE_PARAMS = 55_376_873
 # The embedded default's typical size, and a tinier one of the same family for numeric round trips.
@@ -111,3 +111,44 @@ def test_bad_inputs_are_refused(tmp_path):
         build_vae(dict(block_out_channels=(24, 64), norm_num_groups=16))
     with pytest.raises(ConfigError, match="unknown"):
         build_vae(dict(channels=3))
+
+
+def _drop_tensors(weights, prefix):
+    from safetensors.torch import load_file, save_file
+    state = load_file(str(weights))
+    save_file({k: v for k, v in state.items() if not k.startswith(prefix)}, str(weights), metadata={"format": "pt"})
+
+
+def test_a_vae_without_its_decoder_is_refused(tmp_path):
+    """A truncated download: diffusers would build the decoder at random and say so in a warning."""
+    save_vae(small_vae(), tmp_path / "vae")
+    weights = tmp_path / "vae" / "diffusion_pytorch_model.safetensors"
+    _drop_tensors(weights, "decoder.")
+    with pytest.raises(CheckpointError, match=rf"{weights}: not an AudioLDM-family VAE; \d+ tensor\(s\) of the model "
+                                              r"are missing from the file: decoder\.conv_in\.bias"):
+        load_vae(tmp_path / "vae")
+
+
+def test_an_image_vae_or_another_latent_geometry_is_refused(tmp_path):
+    from diffusers import AutoencoderKL
+    # Stable Diffusion's VAE family: RGB in and out, 4 latent channels
+    image_vae = AutoencoderKL(in_channels=3, out_channels=3, block_out_channels=(8, 16), layers_per_block=1,
+                              latent_channels=4, norm_num_groups=4,
+                              down_block_types=["DownEncoderBlock2D"] * 2, up_block_types=["UpDecoderBlock2D"] * 2)
+    image_vae.save_pretrained(str(tmp_path / "sd"))
+    with pytest.raises(CheckpointError, match="in_channels is 3, the project needs 1; out_channels is 3"):
+        load_vae(tmp_path / "sd")
+    save_vae(small_vae(), tmp_path / "vae")
+    with pytest.raises(CheckpointError, match=r"latent_channels is 8, the project needs 4"):
+        load_vae(tmp_path / "vae", expect={"latent_channels": 4, "block_out_channels": list(TINY["block_out_channels"])})
+    load_vae(tmp_path / "vae", expect={"latent_channels": 8, "block_out_channels": list(TINY["block_out_channels"])})
+
+
+def test_the_files_read_are_recorded_with_their_sha256(tmp_path):
+    from audiodear.utils.checkpoint_files import files_read
+    from audiodear.utils.hashing import sha256_file
+    save_vae(small_vae(), tmp_path / "vae")
+    load_vae(tmp_path / "vae")
+    for name in ("config.json", "diffusion_pytorch_model.safetensors"):
+        path = tmp_path / "vae" / name
+        assert files_read()[str(path)] == sha256_file(path)

@@ -13,7 +13,7 @@ import torch
 from audiodear.audio.mel import MelConfig, log_mel, mel_basis, normalize_waveform
 from audiodear.audio.vocoder import (GriffinLimVocoder, HifiGanVocoder, audioldm_hifigan_config, build_vocoder,
                                      load_hifigan, mel_to_magnitude_nonneg)
-from audiodear.errors import ConfigError
+from audiodear.errors import CheckpointError, ConfigError
 
 AUDIOLDM_HIFIGAN_PARAMS = 55_264_897
 MEL = MelConfig()
@@ -120,3 +120,36 @@ def test_bad_vocoder_requests_are_refused(tmp_path):
         build_vocoder("griffin_lim", iterations=3)
     with pytest.raises(ConfigError, match="64"):
         GriffinLimVocoder(MEL)(torch.zeros(1, 10, 80))
+
+
+def save_tiny_hifigan(folder, **overrides):
+    torch.manual_seed(0)
+    hifigan({**tiny_hifigan_config(), **overrides}).save_pretrained(str(folder), safe_serialization=True)
+    return folder / "model.safetensors"
+
+
+def test_a_22khz_hop_256_vocoder_is_refused(tmp_path):
+    """It would run: its audio, written at 16 kHz and cropped at 160 samples a frame, plays at the wrong speed."""
+    weights = save_tiny_hifigan(tmp_path / "v22k", sampling_rate=22050, upsample_rates=[8, 8, 2, 2],
+                                upsample_kernel_sizes=[16, 16, 4, 4])
+    with pytest.raises(CheckpointError, match=rf"{weights}: not a 16000 Hz, hop 160, 64-mel HiFi-GAN; sampling_rate "
+                                              r"is 22050, the project needs 16000; hop is 256, the project needs 160"):
+        build_vocoder("hifigan", path=tmp_path / "v22k")
+
+
+def test_vocoder_facts_come_from_the_frontend(tmp_path):
+    save_tiny_hifigan(tmp_path / "v80", model_in_dim=80)
+    with pytest.raises(CheckpointError, match="mel bins is 80, the project needs 64"):
+        load_hifigan(tmp_path / "v80")
+    # the same 80-mel vocoder is what a plan with an 80-mel frontend asks for
+    vocoder = build_vocoder("hifigan", path=tmp_path / "v80", mel=MelConfig(n_mels=80))
+    assert vocoder.n_mels == 80
+
+
+def test_a_vocoder_with_missing_weights_is_refused(tmp_path):
+    from safetensors.torch import load_file, save_file
+    weights = save_tiny_hifigan(tmp_path / "vocoder")
+    state = load_file(str(weights))
+    save_file({k: v for k, v in state.items() if not k.startswith("resblocks.")}, str(weights), metadata={"format": "pt"})
+    with pytest.raises(CheckpointError, match=rf"{weights}: not a 16000 Hz.*missing from the file: resblocks\.0\."):
+        load_hifigan(tmp_path / "vocoder")

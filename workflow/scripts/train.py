@@ -6,6 +6,7 @@ than one launches torchrun with one process per GPU; on a CPU it runs in this pr
 from pathlib import Path
 
 from audiodear.jobs import Job
+from audiodear.train.checkpoint import weights_meta
 from audiodear.train.launch import launch
 from audiodear.utils.device import resolve_precision
 
@@ -17,5 +18,8 @@ spec = {"role": role, "variant": job.wildcards.get("variant"), "latents": job.in
         "workdir": job.params.workdir, "log": job.smk.log[0], "plan": job.smk.config["plan"]}
 nprocs = int(getattr(job.smk.resources, "gpu", 0) or 0)
 launch(spec, Path(job.params.workdir) / "job.json", nprocs=nprocs)
+# The MAR initialisation (what was transferred, the file's sha256) is stored in the model file,
+# which also covers runs in torchrun processes.
+init = weights_meta(job.output.model).get("init")
 job.record(out, {"role": role, "variant": spec["variant"], "processes": max(1, nprocs),
-                "precision": resolve_precision(job.plan.train.precision, job.device)})
+                 "precision": resolve_precision(job.plan.train.precision, job.device), **({"init": init} if init else {})})

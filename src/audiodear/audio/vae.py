@@ -22,6 +22,8 @@ import torch
 from diffusers.models.autoencoders.autoencoder_kl import AutoencoderKL
 
 from ..errors import ConfigError
+from ..utils.checkpoint_check import check_facts, from_pretrained, weights_file
+from ..utils.checkpoint_files import record_folder
 
 # AudioLDM's first-stage ddconfig (ch 128, ch_mult [1, 2, 4], 2 res blocks, z_channels 8) in
 # diffusers' terms, as diffusers' AudioLDM conversion script maps it. The published checkpoints
@@ -70,14 +72,22 @@ def build_vae(config: dict) -> AutoencoderKL:
     return AutoencoderKL(**cfg)
 
 
-def load_vae(folder: str | Path, device: str | torch.device = "cpu") -> AutoencoderKL:
-    """Load a diffusers-format VAE folder offline; the model is returned in eval mode."""
+def load_vae(folder: str | Path, device: str | torch.device = "cpu", expect: dict | None = None) -> AutoencoderKL:
+    """Load a diffusers-format VAE folder offline; the model is returned in eval mode.
+
+    Every tensor of the encoder and decoder must come from the file (a truncated download is refused,
+    not completed with random weights), and the VAE must read and write one-channel mels. ``expect``
+    adds config values the caller depends on (the plan's ``latent_channels``, ``block_out_channels``).
+    """
     folder = Path(folder)
     if not (folder / "config.json").is_file():
         raise ConfigError(f"{folder}: not a VAE folder (config.json missing)")
-    if not any((folder / name).is_file() for name in WEIGHT_FILES):
-        raise ConfigError(f"{folder}: no VAE weights (expected one of {', '.join(WEIGHT_FILES)})")
-    vae = AutoencoderKL.from_pretrained(str(folder), local_files_only=True)
+    weights = weights_file(folder, WEIGHT_FILES, "VAE")
+    vae = from_pretrained(AutoencoderKL, folder, weights, "an AudioLDM-family VAE")
+    # AudioLDM's VAE reads the log-mel as a one-channel image; an image VAE (3 channels) is not one.
+    found = {k: list(v) if isinstance(v, (list, tuple)) else v for k, v in vae.config.items()}
+    check_facts(weights, "an AudioLDM-family VAE", found, {"in_channels": 1, "out_channels": 1, **(expect or {})})
+    record_folder(folder, weights)
     return vae.to(device).eval()
 
 

@@ -19,6 +19,8 @@ import torch
 import torchaudio
 
 from ..errors import ConfigError
+from ..utils.checkpoint_check import check_facts, from_pretrained, weights_file
+from ..utils.checkpoint_files import record_folder
 from .mel import MelConfig, mel_basis
 
 # AudioLDM's vocoder config as diffusers' conversion script writes it for SpeechT5HifiGanConfig.
@@ -65,16 +67,27 @@ class HifiGanVocoder:
         return self.model(logmel.to(param))[:, : logmel.shape[1] * self.hop_length]
 
 
-def load_hifigan(folder: str | Path, device: str | torch.device = "cpu") -> HifiGanVocoder:
+def load_hifigan(folder: str | Path, device: str | torch.device = "cpu", mel: MelConfig = MelConfig()) -> HifiGanVocoder:
+    """AudioLDM's HiFi-GAN from a local folder, every tensor from the file.
+
+    Its sample rate, hop (the product of the upsample rates) and mel bins must be the frontend's
+    (``mel``): a 22.05 kHz vocoder with hop 256 would run, and its audio, written at 16 kHz and
+    cropped to 160 samples a frame, would play at the wrong speed.
+    """
     from transformers import SpeechT5HifiGan
 
     folder = Path(folder)
     if not (folder / "config.json").is_file():
         raise ConfigError(f"{folder}: not a vocoder folder (config.json missing)")
-    if not any((folder / name).is_file() for name in HIFIGAN_WEIGHT_FILES):
-        raise ConfigError(f"{folder}: no vocoder weights (expected one of {', '.join(HIFIGAN_WEIGHT_FILES)})")
-    model = SpeechT5HifiGan.from_pretrained(str(folder), local_files_only=True)
-    return HifiGanVocoder(model.to(device))
+    weights = weights_file(folder, HIFIGAN_WEIGHT_FILES, "vocoder")
+    what = f"a {mel.sample_rate} Hz, hop {mel.hop_length}, {mel.n_mels}-mel HiFi-GAN"
+    model = from_pretrained(SpeechT5HifiGan, folder, weights, what)
+    vocoder = HifiGanVocoder(model)
+    check_facts(weights, what, {"sampling_rate": vocoder.sample_rate, "hop": vocoder.hop_length, "mel bins": vocoder.n_mels},
+                {"sampling_rate": mel.sample_rate, "hop": mel.hop_length, "mel bins": mel.n_mels})
+    record_folder(folder, weights)
+    vocoder.model.to(device)
+    return vocoder
 
 
 def mel_to_magnitude_nonneg(logmel: torch.Tensor, cfg: MelConfig, iterations: int = 50) -> torch.Tensor:
@@ -158,14 +171,14 @@ class GriffinLimVocoder:
 
 
 def build_vocoder(kind: str, **cfg):
-    """``build_vocoder("griffin_lim", n_iter=32, ...)`` or ``build_vocoder("hifigan", path=..., device=...)``.
+    """``build_vocoder("griffin_lim", n_iter=32, ...)`` or ``build_vocoder("hifigan", path=..., device=..., mel=...)``.
 
     For griffin_lim, MelConfig fields (sample_rate, n_fft, ...) may be passed alongside.
     """
     if kind == "hifigan":
         if "path" not in cfg:
             raise ConfigError("vocoder kind 'hifigan' needs field 'path' (a local vocoder folder)")
-        return load_hifigan(cfg["path"], cfg.get("device", "cpu"))
+        return load_hifigan(cfg["path"], cfg.get("device", "cpu"), cfg.get("mel", MelConfig()))
     if kind == "griffin_lim":
         mel_fields = {k: cfg.pop(k) for k in list(cfg) if k in MelConfig.__dataclass_fields__}
         unknown = set(cfg) - {"n_iter", "momentum", "inverse_iterations", "seed"}

@@ -26,6 +26,8 @@ from torch import nn
 
 from ..audio.mel import MelConfig, log_mel, normalize_waveform
 from ..utils.atomic import atomic_path, write_json
+from ..utils.checkpoint_check import load_state
+from ..utils.checkpoint_files import record_files
 from .minilm import VOCAB_SIZE, MiniLMEncoder, _load
 
 log = logging.getLogger(__name__)
@@ -180,7 +182,9 @@ def load_clap(folder: str | Path) -> SmallClap:
     folder = Path(folder)
     cfg = ClapConfig(**json.loads((folder / "clap.json").read_text())["config"])
     model = SmallClap(cfg)
-    model.load_state_dict(load_file(str(folder / "model.safetensors")))
+    load_state(model, load_file(str(folder / "model.safetensors")), folder / "model.safetensors",
+               "a small CLAP of the config in clap.json")
+    record_files(folder / "clap.json", folder / "model.safetensors")
     return model.eval()
 
 

@@ -12,8 +12,11 @@ from pathlib import Path
 import torch
 
 from ..errors import ConfigError, ManifestError
+from ..utils.checkpoint_check import from_pretrained, weights_file
+from ..utils.checkpoint_files import record_folder
 
 MAX_TOKENS = 77
+WEIGHT_FILES = ("model.safetensors", "model.safetensors.index.json", "pytorch_model.bin", "pytorch_model.bin.index.json")
 # A caption every real tokenizer splits into ordinary tokens; an empty or broken tokenizer does not.
 PROBE_CAPTION = "a dog barks while rain falls on a roof"
 
@@ -82,6 +85,9 @@ def load_flan_t5(folder: str | Path, device: str | torch.device = "cpu", max_tok
         tokenizer = AutoTokenizer.from_pretrained(str(folder), local_files_only=True)
     except (OSError, ValueError) as err:
         raise ConfigError(f"{folder}: cannot load the tokenizer ({err})") from None
-    model = T5EncoderModel.from_pretrained(str(folder), local_files_only=True)
+    weights = weights_file(folder, WEIGHT_FILES, "Flan-T5")
+    # Every encoder tensor must come from the file; transformers itself sets a full T5's decoder aside.
+    model = from_pretrained(T5EncoderModel, folder, weights, "a T5 encoder")
     check_tokenizer(tokenizer, model.config.vocab_size, folder)
+    record_folder(folder, weights)
     return FlanT5Encoder(model.to(device), tokenizer, max_tokens)

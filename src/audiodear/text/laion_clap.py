@@ -29,6 +29,8 @@ import torch.nn.functional as F
 from ..audio.io import to_mono_resampled
 from ..errors import AudioError, ConfigError
 from ..utils.atomic import atomic_path
+from ..utils.checkpoint_check import load_state
+from ..utils.checkpoint_files import record_files, record_folder
 from .flan_t5 import check_captions, check_tokenizer
 
 CLAP_SAMPLE_RATE = 48000
@@ -191,8 +193,8 @@ def load_clap(checkpoint: str | Path, roberta_folder: str | Path, amodel: str = 
     config, tokenizer = load_roberta_folder(roberta_folder)
     model, cfg = build_clap(config, amodel, fusion)
     state = read_clap_state_dict(checkpoint)
-    result = model.load_state_dict(state, strict=False)
-    if result.missing_keys or result.unexpected_keys:
-        raise ConfigError(f"{checkpoint}: does not match a {amodel} / roberta CLAP (fusion={fusion}): "
-                          f"missing {result.missing_keys[:5]}, unexpected {result.unexpected_keys[:5]}")
+    # An unfused checkpoint lacks the fusion layers of a fused model (and the reverse): refused.
+    load_state(model, state, checkpoint, f"a {amodel} / roberta CLAP (fusion={fusion})")
+    record_files(checkpoint)
+    record_folder(Path(roberta_folder), Path(roberta_folder) / "config.json")
     return ClapEncoder(model.to(device), cfg, tokenizer, seed)

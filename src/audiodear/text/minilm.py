@@ -9,8 +9,12 @@ from __future__ import annotations
 
 import os
 from functools import lru_cache
+from pathlib import Path
 
 import torch
+
+from ..utils.checkpoint_check import from_pretrained, weights_file
+from ..utils.checkpoint_files import record_folder
 
 VOCAB_SIZE = 30522  # BERT-uncased WordPiece; checked on load (offline tokenizers can come back empty)
 DIM = 384
@@ -30,7 +34,10 @@ def _load(device: str):
     tok = AutoTokenizer.from_pretrained(model_dir(), local_files_only=True)
     if tok.vocab_size != VOCAB_SIZE:
         raise RuntimeError(f"{model_dir()}: tokenizer vocabulary has {tok.vocab_size} entries, expected {VOCAB_SIZE}")
-    model = AutoModel.from_pretrained(model_dir(), local_files_only=True).eval().to(device)
+    folder = Path(model_dir())
+    weights = weights_file(folder, ("model.safetensors",), "all-MiniLM-L6-v2")
+    model = from_pretrained(AutoModel, folder, weights, "all-MiniLM-L6-v2").eval().to(device)
+    record_folder(folder, weights)
     return tok, model
 
 

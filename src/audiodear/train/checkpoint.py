@@ -14,6 +14,7 @@ from safetensors import safe_open
 from safetensors.torch import save_file
 
 from ..utils.atomic import atomic_path
+from ..utils.checkpoint_check import check_keys, load_state
 
 FORMAT = "audiodear-train-v1"
 
@@ -69,8 +70,9 @@ def load_checkpoint(path: str | Path, *, model: torch.nn.Module, ema: dict | Non
         raise ValueError(f"{path}: not an audiodear training checkpoint")
     if config_hash is not None and meta["config_hash"] != config_hash:
         raise ValueError(f"{path}: checkpoint was written by another configuration; delete it to start over")
-    model.load_state_dict({k[6:]: v for k, v in tensors.items() if k.startswith("model.")})
+    load_state(model, {k[6:]: v for k, v in tensors.items() if k.startswith("model.")}, path, "a checkpoint of this model")
     if ema is not None:
+        check_keys(path, "a checkpoint of this model's EMA", missing=[k for k in ema if f"ema.{k}" not in tensors])
         for k in ema:
             ema[k].copy_(tensors[f"ema.{k}"])
     opt = {k: v for k, v in tensors.items() if k.startswith("optim.")}
@@ -88,6 +90,12 @@ def save_weights(path: str | Path, weights: dict[str, torch.Tensor], meta: dict)
     with atomic_path(path) as tmp:
         save_file({k: v.detach().cpu().contiguous() for k, v in weights.items()}, str(tmp),
                   metadata={k: json.dumps(v) for k, v in meta.items()})
+
+
+def weights_meta(path: str | Path) -> dict:
+    """The JSON metadata of a final model file, without reading its tensors."""
+    with safe_open(str(path), framework="pt") as f:
+        return {k: json.loads(v) for k, v in (f.metadata() or {}).items()}
 
 
 def load_weights(path: str | Path) -> tuple[dict[str, torch.Tensor], dict]:

@@ -20,6 +20,8 @@ from ..config.variants import student_variant
 from ..models.build import ModelSpec, build_model, spec_from_preset
 from ..text.conditioning import TextCache
 from ..utils.device import resolve_device
+from ..utils.checkpoint_check import load_state
+from ..utils.checkpoint_files import record_files
 from ..utils.hashing import sha256_file, sha256_json
 from .checkpoint import load_weights, save_weights
 from .data import TokenData
@@ -53,7 +55,8 @@ def load_generator(path: str | Path, device: str = "cpu"):
     """A trained generator (teacher or student) from its model file, in eval mode."""
     weights, meta = load_weights(path)
     model = build_model(ModelSpec(**meta["spec"]))
-    model.load_state_dict(weights)
+    load_state(model, weights, path, f"a {meta.get('role', 'generator')} of the recorded spec")
+    record_files(path)
     return model.to(device).eval(), meta
 
 
@@ -78,7 +81,7 @@ def run(job: dict) -> dict:
         dist.init_process_group(backend)
         if device == "cuda":
             torch.cuda.set_device(int(os.environ.get("LOCAL_RANK", "0")))
-    role, variant = job["role"], None
+    role, variant, init = job["role"], None, None
     text = TextCache.load(job["text"])
     ids, tokens, index = load_latents(job["latents"], text.ids)
     text_set = plan.text.text_set
@@ -95,8 +98,9 @@ def run(job: dict) -> dict:
         if plan.model.init_from:
             from ..models.mar_checkpoint import load_mar_checkpoint
 
-            report = load_mar_checkpoint(model.backbone, plan.model.init_from)
-            log.info("initialised from MAR checkpoint: %s", report)
+            init = load_mar_checkpoint(model.backbone, plan.model.init_from)
+            log.info("initialised from MAR checkpoint %s: %d tensors transferred; not transferred by design: %s",
+                     init["checkpoint"], init["transferred"], init["not_transferred"])
     else:
         teacher, _ = load_generator(job["teacher"], "cpu")
         model.backbone.load_state_dict(teacher.backbone.state_dict())  # the student starts from the teacher
@@ -109,6 +113,8 @@ def run(job: dict) -> dict:
     # re-extracted latents start the run over).
     inputs = {k: sha256_file(job[k]) for k in ("text", "teacher") if job.get(k)}
     inputs["latents"] = sha256_file(Path(job["latents"]) / "index.json")
+    if init is not None:
+        inputs["init_from"] = init["sha256"]
     config_hash = sha256_json({"job": {k: v for k, v in job.items() if k not in ("plan", "log")}, "spec": spec.to_dict(),
                                "train": cfg.__dict__, "variant": variant, "inputs": inputs})
     summary = train(model, objective, TokenData(tokens, cond, cond_teacher), cfg, job["workdir"], job["loss_log"],
@@ -117,9 +123,11 @@ def run(job: dict) -> dict:
         weights = summary.pop("ema")
         if variant is not None and variant["freeze_backbone"]:  # a frozen backbone is the teacher's, bit for bit
             weights.update({f"backbone.{k}": v for k, v in model.backbone.state_dict().items()})
-        save_weights(job["model"], weights, {"spec": spec.to_dict(), "role": role, "variant": job.get("variant"),
-                                              "text_set": text_set, "latent_shape": index["latent_shape"],
-                                              "patch": index["patch"], "train": {**summary, "clips": len(ids)}})
+        meta = {"spec": spec.to_dict(), "role": role, "variant": job.get("variant"), "text_set": text_set,
+                "latent_shape": index["latent_shape"], "patch": index["patch"], "train": {**summary, "clips": len(ids)}}
+        if init is not None:  # the MAR initialisation travels with the model file into provenance
+            meta["init"] = init
+        save_weights(job["model"], weights, meta)
     else:
         summary.pop("ema")
     if dist.is_initialized():

@@ -17,6 +17,8 @@ from safetensors.torch import load_file, save_file
 
 from ...errors import ConfigError
 from ...utils.atomic import atomic_path
+from ...utils.checkpoint_check import load_state
+from ...utils.checkpoint_files import record_files
 from .base import check_rate, resolve_device, stack_equal_length
 from .embedded_models import SmallCnn14, SmallCnn14Config, SmallVGGish, SmallVGGishConfig
 from .vggish import waveform_to_examples
@@ -98,10 +100,8 @@ def load_embedded(path: str | Path, device: str | torch.device | None = "cpu"):
     if meta.get("backbone") not in KINDS:
         raise ConfigError(f"{path}: field 'backbone' is {meta.get('backbone')!r}")
     model = build_from_meta(meta)
-    try:
-        model.load_state_dict(state, strict=True)
-    except RuntimeError as err:
-        raise ConfigError(f"{path}: weights do not fit the recorded config ({err})") from None
+    load_state(model, state, path, f"an embedded {meta['backbone']} of the recorded config")
+    record_files(path)
     backbone = WRAPPERS[meta["backbone"]](model, path.name, resolve_device(device))
     backbone.checkpoint_path = str(path)
     return backbone

@@ -23,9 +23,12 @@ import torch
 import torch.nn.functional as F
 
 from ...errors import ConfigError
+from ...utils.checkpoint_check import check_facts, from_pretrained, weights_file
+from ...utils.checkpoint_files import record_folder
 from .base import check_rate, resolve_device
 
 SAMPLE_RATE = 48000
+WEIGHT_FILES = ("model.safetensors", "model.safetensors.index.json", "pytorch_model.bin")
 
 
 @contextmanager
@@ -88,24 +91,32 @@ class HFClapBackbone:
 
 
 def load_hf_clap(folder: str | Path, device: str | torch.device | None = "cpu", crop_seed: int = 0,
-                 min_vocab: int = 1000) -> HFClapBackbone:
+                 min_vocab: int = 1000, fusion: bool = True) -> HFClapBackbone:
     """ClapModel + ClapProcessor from a local folder (e.g. a snapshot of laion/clap-htsat-fused).
 
-    ``min_vocab`` guards against tokenizers that load silently empty offline (RoBERTa's has 50,265).
+    Every tensor must come from the weights file: a fused config over an unfused model's weights
+    would otherwise leave the fusion layers random. The paper's evaluation CLAP is the fused one
+    (``fusion``). ``min_vocab`` guards against tokenizers that load silently empty offline
+    (RoBERTa's has 50,265).
     """
     from transformers import ClapModel, ClapProcessor
 
     folder = Path(folder)
     if not (folder / "config.json").is_file():
         raise ConfigError(f"{folder}: not a local CLAP model folder (config.json missing); nothing is downloaded")
+    weights = weights_file(folder, WEIGHT_FILES, "CLAP")
+    what = f"a ClapModel (fusion={fusion})"
+    model = from_pretrained(ClapModel, folder, weights, what)
     try:
-        model = ClapModel.from_pretrained(str(folder), local_files_only=True)
         processor = ClapProcessor.from_pretrained(str(folder), local_files_only=True)
     except (OSError, ValueError) as err:
-        raise ConfigError(f"{folder}: cannot load ClapModel/ClapProcessor ({err})") from None
+        raise ConfigError(f"{folder}: cannot load ClapProcessor ({err})") from None
+    check_facts(weights, what, {"audio_config.enable_fusion": bool(model.config.audio_config.enable_fusion)},
+                {"audio_config.enable_fusion": fusion})
     vocab = getattr(processor.tokenizer, "vocab_size", 0)
     if vocab < min_vocab:
         raise ConfigError(f"{folder}: tokenizer has only {vocab} tokens; the tokenizer files are missing or broken")
+    record_folder(folder, weights)
     backbone = HFClapBackbone(model, processor, folder.name, resolve_device(device), crop_seed)
     backbone.checkpoint_path = str(folder)
     return backbone

@@ -19,6 +19,8 @@ import torch
 import torch.nn as nn
 
 from ...errors import ConfigError
+from ...utils.checkpoint_check import load_state
+from ...utils.checkpoint_files import record_files
 from .base import check_rate, resolve_device
 from .cnn14 import read_torch_checkpoint
 
@@ -71,13 +73,12 @@ class VGGishBackbone:
 def load_vggish(path: str | Path, device: str | torch.device | None = "cpu") -> VGGishBackbone:
     """VGGish from a local ``vggish-10086976.pth`` (torchvggish's released state dict)."""
     state = read_torch_checkpoint(path)
-    if not isinstance(state, dict) or "embeddings.4.weight" not in state:
+    if not isinstance(state, dict) or not all(torch.is_tensor(v) for v in state.values()):
         raise ConfigError(f"{path}: expected torchvggish's VGGish state dict (features.*, embeddings.*)")
     model = build_vggish()
-    try:
-        model.load_state_dict(state, strict=True)
-    except RuntimeError as err:
-        raise ConfigError(f"{path}: state dict does not fit VGGish ({err})") from None
+    # The PCA parameters file (vggish_pca_params-*.pth) is refused here: none of its keys are VGGish's.
+    load_state(model, state, path, "torchvggish's VGGish state dict")
+    record_files(path)
     backbone = VGGishBackbone(drop_final_activation(model), Path(path).name, resolve_device(device))
     backbone.checkpoint_path = str(path)
     return backbone
