@@ -16,8 +16,8 @@ from audiodear.eval.backbones.embedded_io import save_embedded
 from audiodear.eval.backbones.embedded_models import SmallCnn14, SmallCnn14Config
 from audiodear.models.build import build_model, spec_from_preset
 from audiodear.text.clap_small import ClapConfig, SmallClap, load_clap, save_clap
-from audiodear.train.checkpoint import load_weights, save_weights
-from audiodear.train.entry import load_generator
+from audiodear.models.generator_file import load_weights, save_weights
+from audiodear.models.generator_file import load_generator
 from audiodear.utils.checkpoint_files import files_read
 
 

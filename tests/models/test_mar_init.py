@@ -15,7 +15,7 @@ from omegaconf import OmegaConf
 from audiodear.errors import CheckpointError, ConfigError
 from audiodear.models.mar import BackboneConfig, MARBackbone
 from audiodear.models.mar_checkpoint import NOT_TRANSFERRED, OURS_ONLY, load_mar_checkpoint
-from audiodear.train.checkpoint import load_weights
+from audiodear.models.generator_file import load_weights
 from audiodear.train.launch import launch
 from audiodear.utils.checkpoint_files import files_read
 from audiodear.utils.hashing import sha256_file

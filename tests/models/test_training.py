@@ -11,7 +11,7 @@ import torch
 from omegaconf import OmegaConf
 
 from audiodear.errors import TrainingError
-from audiodear.train.checkpoint import load_weights
+from audiodear.models.generator_file import load_weights
 from audiodear.train.data import TokenData
 from audiodear.train.launch import launch
 from audiodear.train.loop import CHECKPOINT, TrainConfig, train

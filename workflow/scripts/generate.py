@@ -3,7 +3,7 @@ from audiodear.audio.from_plan import codec_from_plan, vocoder_from_plan
 from audiodear.jobs import Job
 from audiodear.sampling.generate import generate_set
 from audiodear.text.conditioning import TextCache
-from audiodear.train.entry import load_generator
+from audiodear.models.generator_file import load_generator
 from audiodear.utils.device import resolve_device
 
 job = Job(snakemake)  # noqa: F821

@@ -4,7 +4,7 @@ from audiodear.jobs import Job
 from audiodear.sampling.latency import measure
 from audiodear.sampling.mar_sampler import SamplingConfig
 from audiodear.text.conditioning import TextCache
-from audiodear.train.entry import load_generator
+from audiodear.models.generator_file import load_generator
 from audiodear.utils.atomic import write_csv
 from audiodear.utils.device import resolve_device
 

@@ -6,7 +6,7 @@ than one launches torchrun with one process per GPU; on a CPU it runs in this pr
 from pathlib import Path
 
 from audiodear.jobs import Job
-from audiodear.train.checkpoint import weights_meta
+from audiodear.models.generator_file import weights_meta
 from audiodear.train.launch import launch
 from audiodear.utils.device import resolve_precision
 

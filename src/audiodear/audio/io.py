@@ -5,7 +5,6 @@ wav/flac everywhere. Writes are atomic.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -24,17 +23,6 @@ RESAMPLER = {"name": "torchaudio.functional.resample", "method": "sinc_interp_ha
 def resampler_tag() -> str:
     r = RESAMPLER
     return f"{r['name']}({r['method']}, width={r['lowpass_filter_width']}, rolloff={r['rolloff']}) torchaudio {r['version']}"
-
-
-@dataclass(frozen=True)
-class AudioInfo:
-    sample_rate: int
-    channels: int
-    num_samples: int
-
-    @property
-    def duration(self) -> float:
-        return self.num_samples / self.sample_rate
 
 
 def read_audio(path: str | Path) -> tuple[np.ndarray, int]:

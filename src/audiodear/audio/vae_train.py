@@ -55,13 +55,6 @@ def train_vae(vae, mel_train: torch.Tensor, cfg: VaeTrain) -> dict:
 
 
 @torch.no_grad()
-def latent_std(vae, mel: torch.Tensor, batch: int = 64) -> float:
-    """Std of the unscaled posterior means over a set of mels (LDM's scale_by_std uses 1 / this)."""
-    z = torch.cat([vae.encode(mel[i:i + batch].unsqueeze(1)).latent_dist.mean for i in range(0, len(mel), batch)])
-    return float(z.flatten().std())
-
-
-@torch.no_grad()
 def reconstruction_l1(vae, mel: torch.Tensor, batch: int = 64) -> float:
     errs = []
     for i in range(0, len(mel), batch):

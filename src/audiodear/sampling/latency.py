@@ -20,7 +20,7 @@ import torch
 from ..utils.device import resolve_precision
 from ..utils.provenance import hardware
 from .generate import decode_tokens
-from .mar_sampler import SamplingConfig, sample_tokens
+from .mar_sampler import sample_tokens
 
 
 def _sync(device: str) -> None:

@@ -24,7 +24,6 @@ from pathlib import Path
 
 import numpy as np
 import torch
-import torch.nn.functional as F
 
 from ..audio.io import to_mono_resampled
 from ..errors import AudioError, ConfigError
@@ -36,7 +35,6 @@ from .flan_t5 import check_captions, check_tokenizer
 CLAP_SAMPLE_RATE = 48000
 CLAP_MAX_SAMPLES = 480000          # 10 s at 48 kHz: shorter clips are repeat-padded, longer ones fused
 TEXT_TOKENS = 77
-EMBED_DIM = 512
 DROPPED_KEYS = ("text_branch.embeddings.position_ids",)
 
 

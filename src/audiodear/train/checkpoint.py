@@ -83,22 +83,3 @@ def load_checkpoint(path: str | Path, *, model: torch.nn.Module, ema: dict | Non
         if cuda:
             torch.cuda.set_rng_state_all(cuda)
     return int(meta["step"])
-
-
-def save_weights(path: str | Path, weights: dict[str, torch.Tensor], meta: dict) -> None:
-    """A final model file: weights plus the JSON needed to rebuild the model."""
-    with atomic_path(path) as tmp:
-        save_file({k: v.detach().cpu().contiguous() for k, v in weights.items()}, str(tmp),
-                  metadata={k: json.dumps(v) for k, v in meta.items()})
-
-
-def weights_meta(path: str | Path) -> dict:
-    """The JSON metadata of a final model file, without reading its tensors."""
-    with safe_open(str(path), framework="pt") as f:
-        return {k: json.loads(v) for k, v in (f.metadata() or {}).items()}
-
-
-def load_weights(path: str | Path) -> tuple[dict[str, torch.Tensor], dict]:
-    with safe_open(str(path), framework="pt") as f:
-        meta = {k: json.loads(v) for k, v in (f.metadata() or {}).items()}
-        return {k: f.get_tensor(k) for k in f.keys()}, meta

@@ -18,12 +18,10 @@ from omegaconf import OmegaConf
 from ..audio.latents import load_latents
 from ..config.variants import student_variant
 from ..models.build import ModelSpec, build_model, spec_from_preset
+from ..models.generator_file import load_generator, save_weights
 from ..text.conditioning import TextCache
 from ..utils.device import resolve_device
-from ..utils.checkpoint_check import load_state
-from ..utils.checkpoint_files import record_files
 from ..utils.hashing import sha256_file, sha256_json
-from .checkpoint import load_weights, save_weights
 from .data import TokenData
 from .loop import TrainConfig, train
 from .objectives import StudentObjective, TeacherObjective
@@ -49,15 +47,6 @@ def model_spec(plan, role: str, variant: dict | None, tokens: torch.Tensor, cond
                             encoder_depth=m.encoder_depth, decoder_depth=m.decoder_depth, heads=m.heads,
                             head_depth=m.head_depth, head_width=m.head_width, mask_ratio_min=m.mask_ratio_min,
                             attn_dropout=m.attn_dropout, proj_dropout=m.proj_dropout)
-
-
-def load_generator(path: str | Path, device: str = "cpu"):
-    """A trained generator (teacher or student) from its model file, in eval mode."""
-    weights, meta = load_weights(path)
-    model = build_model(ModelSpec(**meta["spec"]))
-    load_state(model, weights, path, f"a {meta.get('role', 'generator')} of the recorded spec")
-    record_files(path)
-    return model.to(device).eval(), meta
 
 
 def _train_config(plan, role: str) -> TrainConfig:

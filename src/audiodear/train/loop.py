@@ -12,7 +12,6 @@ from __future__ import annotations
 import contextlib
 import json
 import logging
-import math
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -143,7 +142,3 @@ def train(model: nn.Module, objective, data: TokenData, cfg: TrainConfig, workdi
         write_text(loss_log, running_log.read_text())
     return {"steps": cfg.steps, "resumed_from": start, "precision": precision, "seconds": time.time() - t0, "last": last,
             "ema": ema.shadow, "world_size": world}
-
-
-def is_finite_model(model: nn.Module) -> bool:
-    return all(math.isfinite(float(p.detach().abs().sum())) for p in model.parameters())

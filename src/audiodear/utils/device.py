@@ -27,10 +27,12 @@ BF16_MIN_SPEEDUP = 1.25
 _PROBE_SIZE = 512  # a 512^3 product: a few milliseconds in fp32 on one core, comparable to the model's
 
 
-def resolve_device(name: str) -> str:
+def resolve_device(name: str | torch.device | None = "auto") -> str:
+    """"cuda" or "cpu" for ``auto`` (or None), else the device named; a missing GPU is an error."""
+    name = "auto" if name is None else str(name)
     if name == "auto":
         return "cuda" if torch.cuda.is_available() else "cpu"
-    if name == "cuda" and not torch.cuda.is_available():
+    if name.startswith("cuda") and not torch.cuda.is_available():
         raise ConfigError("key 'device': 'cuda' was asked for but no CUDA device is visible")
     return name
 

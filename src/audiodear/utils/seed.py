@@ -13,9 +13,3 @@ def seed_everything(seed: int) -> None:
     torch.manual_seed(seed)
     # Raise on ops without a deterministic implementation instead of silently varying.
     torch.use_deterministic_algorithms(True, warn_only=True)
-
-
-def generator(seed: int, device: str | torch.device = "cpu") -> torch.Generator:
-    g = torch.Generator(device=device)
-    g.manual_seed(int(seed))
-    return g

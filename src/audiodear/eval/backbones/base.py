@@ -42,12 +42,6 @@ def stack_equal_length(waves: Sequence[np.ndarray], device: torch.device) -> tor
     return torch.from_numpy(np.stack([np.asarray(w, dtype=np.float32) for w in waves])).to(device)
 
 
-def resolve_device(device: str | torch.device | None) -> torch.device:
-    if device is None or str(device) == "auto":
-        return torch.device("cuda" if torch.cuda.is_available() else "cpu")
-    return torch.device(device)
-
-
 def load_backbone(name: str, checkpoint: str | Path, device: str | torch.device | None = "cpu") -> Backbone:
     """Load a backbone by name from a LOCAL checkpoint (file or folder); nothing is downloaded.
 

@@ -25,7 +25,8 @@ from torchlibrosa.stft import LogmelFilterBank, Spectrogram
 from ...errors import ConfigError
 from ...utils.checkpoint_check import load_state
 from ...utils.checkpoint_files import record_files
-from .base import check_rate, resolve_device, stack_equal_length
+from ...utils.device import resolve_device
+from .base import check_rate, stack_equal_length
 
 CNN14_16K = dict(sample_rate=16000, window_size=512, hop_size=160, mel_bins=64, fmin=50.0, fmax=8000.0,
                  classes_num=527)
@@ -140,7 +141,7 @@ def load_cnn14(path: str | Path, device: str | torch.device | None = "cpu") -> C
     # A 32 kHz Cnn14 differs in its STFT kernels and mel matrix: refused by shape.
     load_state(model, state, path, "a Cnn14-16k checkpoint (16 kHz, window 512, 64 mel bins)")
     record_files(path)
-    backbone = Cnn14Backbone(model, Path(path).name, resolve_device(device))
+    backbone = Cnn14Backbone(model, Path(path).name, torch.device(resolve_device(device)))
     backbone.checkpoint_path = str(path)
     return backbone
 

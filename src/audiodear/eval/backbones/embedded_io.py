@@ -19,7 +19,8 @@ from ...errors import ConfigError
 from ...utils.atomic import atomic_path
 from ...utils.checkpoint_check import load_state
 from ...utils.checkpoint_files import record_files
-from .base import check_rate, resolve_device, stack_equal_length
+from ...utils.device import resolve_device
+from .base import check_rate, stack_equal_length
 from .embedded_models import SmallCnn14, SmallCnn14Config, SmallVGGish, SmallVGGishConfig
 from .vggish import waveform_to_examples
 
@@ -102,6 +103,6 @@ def load_embedded(path: str | Path, device: str | torch.device | None = "cpu"):
     model = build_from_meta(meta)
     load_state(model, state, path, f"an embedded {meta['backbone']} of the recorded config")
     record_files(path)
-    backbone = WRAPPERS[meta["backbone"]](model, path.name, resolve_device(device))
+    backbone = WRAPPERS[meta["backbone"]](model, path.name, torch.device(resolve_device(device)))
     backbone.checkpoint_path = str(path)
     return backbone

@@ -25,7 +25,8 @@ import torch.nn.functional as F
 from ...errors import ConfigError
 from ...utils.checkpoint_check import check_facts, from_pretrained, weights_file
 from ...utils.checkpoint_files import record_folder
-from .base import check_rate, resolve_device
+from ...utils.device import resolve_device
+from .base import check_rate
 
 SAMPLE_RATE = 48000
 WEIGHT_FILES = ("model.safetensors", "model.safetensors.index.json", "pytorch_model.bin")
@@ -117,6 +118,6 @@ def load_hf_clap(folder: str | Path, device: str | torch.device | None = "cpu", 
     if vocab < min_vocab:
         raise ConfigError(f"{folder}: tokenizer has only {vocab} tokens; the tokenizer files are missing or broken")
     record_folder(folder, weights)
-    backbone = HFClapBackbone(model, processor, folder.name, resolve_device(device), crop_seed)
+    backbone = HFClapBackbone(model, processor, folder.name, torch.device(resolve_device(device)), crop_seed)
     backbone.checkpoint_path = str(folder)
     return backbone

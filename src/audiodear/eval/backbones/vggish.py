@@ -21,7 +21,8 @@ import torch.nn as nn
 from ...errors import ConfigError
 from ...utils.checkpoint_check import load_state
 from ...utils.checkpoint_files import record_files
-from .base import check_rate, resolve_device
+from ...utils.device import resolve_device
+from .base import check_rate
 from .cnn14 import read_torch_checkpoint
 
 SAMPLE_RATE = 16000
@@ -79,7 +80,7 @@ def load_vggish(path: str | Path, device: str | torch.device | None = "cpu") -> 
     # The PCA parameters file (vggish_pca_params-*.pth) is refused here: none of its keys are VGGish's.
     load_state(model, state, path, "torchvggish's VGGish state dict")
     record_files(path)
-    backbone = VGGishBackbone(drop_final_activation(model), Path(path).name, resolve_device(device))
+    backbone = VGGishBackbone(drop_final_activation(model), Path(path).name, torch.device(resolve_device(device)))
     backbone.checkpoint_path = str(path)
     return backbone
 
