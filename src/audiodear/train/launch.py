@@ -2,9 +2,8 @@
 
 The training rules call ``launch``: with ``nprocs <= 1`` the job runs in process; otherwise
 ``torchrun --nproc-per-node N`` starts N processes of ``python -m audiodear train JOB`` (gloo on
-CPU, NCCL on GPU). The command is an argument list, never a shell string. Under SLURM on several
-nodes, set ``nnodes`` (``SLURM_NNODES``) and a rendezvous endpoint on the first node and start one
-launcher per node (``srun --ntasks-per-node 1``); see docs/cluster.md.
+CPU, NCCL on GPU). The command is an argument list, never a shell string. One node: a job on
+several nodes is a design note in workflow/slurm/README.md, not a path this code takes.
 """
 from __future__ import annotations
 
@@ -19,24 +18,18 @@ from ..utils.atomic import write_json
 log = logging.getLogger(__name__)
 
 
-def torchrun_argv(job_file: str | Path, nprocs: int, nnodes: int = 1, rdzv_endpoint: str | None = None) -> list[str]:
-    argv = [sys.executable, "-m", "torch.distributed.run", "--nproc-per-node", str(nprocs)]
-    if nnodes > 1:
-        if not rdzv_endpoint:
-            raise ValueError("a multi-node launch needs a rendezvous endpoint (host:port of the first node)")
-        argv += ["--nnodes", str(nnodes), "--rdzv-backend", "c10d", "--rdzv-endpoint", rdzv_endpoint]
-    else:
-        argv += ["--standalone"]
-    return argv + ["-m", "audiodear", "train", str(job_file)]
+def torchrun_argv(job_file: str | Path, nprocs: int) -> list[str]:
+    return [sys.executable, "-m", "torch.distributed.run", "--standalone", "--nproc-per-node", str(nprocs),
+            "-m", "audiodear", "train", str(job_file)]
 
 
-def launch(job: dict, job_file: str | Path, nprocs: int = 1, nnodes: int = 1, rdzv_endpoint: str | None = None) -> None:
+def launch(job: dict, job_file: str | Path, nprocs: int = 1) -> None:
     write_json(job_file, job)
-    if nprocs <= 1 and nnodes <= 1:
+    if nprocs <= 1:
         from .entry import run
 
         run(json.loads(Path(job_file).read_text()))
         return
-    argv = torchrun_argv(job_file, nprocs, nnodes, rdzv_endpoint)
+    argv = torchrun_argv(job_file, nprocs)
     log.info("launching %s", " ".join(argv))
     subprocess.run(argv, check=True)
