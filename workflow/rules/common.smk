@@ -80,6 +80,11 @@ def generated_audiosets():
     return [f"teacher/main/{s}" for s in PLAN.teacher.settings] + [f"student/{v}/{s}" for v, s in student_runs(PLAN)]
 
 
+def claim_audiosets():
+    """The audio sets the claims compare (resolved when the plan was composed)."""
+    return sorted({a for c in resolve_claims(PLAN) for cmp in c.comparisons for a in (cmp.better, cmp.than)})
+
+
 def eval_backbone(role):
     """The checkpoint of an evaluation backbone: trained by the DAG, or the user's local file."""
     if embedded_eval(role):

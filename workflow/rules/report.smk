@@ -46,11 +46,6 @@ rule paper_table:
         "../scripts/paper_table.py"
 
 
-def claim_audiosets():
-    """The audio sets the claims compare (resolved when the plan was composed)."""
-    return sorted({a for c in resolve_claims(PLAN) for cmp in c.comparisons for a in (cmp.better, cmp.than)})
-
-
 rule claims:
     """The claims check: each claim of the papers reproduced, contradicted or undecided, by a paired
     bootstrap over the test clips the compared sets share (params/report/claims/)."""
