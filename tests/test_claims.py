@@ -116,7 +116,8 @@ SYSTEMS = {"teacher": "teacher/main/main", "student": f"{S}/main/main"}
 
 def test_the_speed_claim_reports_measured_flop_predicted_and_paper_ratios(evidence):
     fast = claim("speed", f"{S}/main/main", "teacher/main/main", ("latency_s",), kind="speed", paper_ratio=8.5)
-    latency = _latency([[2.0, 2.1, 1.9], [4.0, 4.2, 3.9], [20, 21, 19]], [[0.5, 0.55, 0.5], [1.0, 1.1, 0.9], [9, 9.5, 9]])
+    latency = _latency([[2.0, 2.1, 1.9], [4.0, 4.2, 3.9], [20, 21, 19]],
+                       [[0.5, 0.55, 0.5], [1.0, 1.1, 0.9], [9, 9.5, 9]])
     row = check_claims([fast], evidence, latency, SYSTEMS, n_boot=200).iloc[0]
     assert row.verdict == "reproduced"
     assert "batch 8: measured 4.00x" in row.evidence and "FLOP-predicted 4.0x" in row.evidence

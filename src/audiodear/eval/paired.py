@@ -50,23 +50,38 @@ class PairedGain:
     level: float
 
 
+def bootstrap_values(stat: Callable[[np.ndarray], float], n: int, *, n_boot: int = 1000,
+                     seed: int = 0) -> np.ndarray:
+    """``stat`` on each of ``n_boot`` draws of n items with replacement. The draws depend on n and
+    the seed alone, so two sets' values from the same (n, seed) are paired draw by draw, and one
+    set's values can be reused in every comparison it enters (FD at paper scale is costly)."""
+    if n_boot < 2 or n < 1:
+        raise ConfigError(f"paired bootstrap: need n_boot >= 2 and n >= 1, got {n_boot}, {n}")
+    rng = np.random.default_rng(seed)
+    return np.array([stat(rng.integers(0, n, size=n)) for _ in range(n_boot)], dtype=np.float64)
+
+
+def gain_from_values(full_a: float, full_b: float, draws_a: np.ndarray, draws_b: np.ndarray, n: int, *,
+                     higher_is_better: bool, level: float = 0.95) -> PairedGain:
+    """The gain of a over b from both sets' full-set values and their paired bootstrap values."""
+    if not 0.0 < level < 1.0:
+        raise ConfigError(f"paired bootstrap: level must lie in (0, 1), got {level}")
+    sign = 1.0 if higher_is_better else -1.0
+    draws = sign * (np.asarray(draws_a) - np.asarray(draws_b))
+    alpha = (1.0 - level) / 2.0
+    low, high = np.quantile(draws, [alpha, 1.0 - alpha])
+    return PairedGain(float(sign * (full_a - full_b)), float(low), float(high), float(draws.std(ddof=1)), n, level)
+
+
 def paired_gain(stat_a: Callable[[np.ndarray], float], stat_b: Callable[[np.ndarray], float], n: int, *,
                 higher_is_better: bool, n_boot: int = 1000, seed: int = 0, level: float = 0.95) -> PairedGain:
     """Bootstrap the gain of a over b; ``stat_x(idx)`` is set x's metric on the test items ``idx``
     (the same draw for both sets: their rows must be aligned by clip id)."""
-    if n_boot < 2 or not 0.0 < level < 1.0 or n < 1:
-        raise ConfigError(f"paired bootstrap: need n_boot >= 2, level in (0, 1), n >= 1; got {n_boot}, {level}, {n}")
-    sign = 1.0 if higher_is_better else -1.0
     everything = np.arange(n)
-    gain = sign * (stat_a(everything) - stat_b(everything))
-    rng = np.random.default_rng(seed)
-    draws = np.empty(n_boot)
-    for k in range(n_boot):
-        idx = rng.integers(0, n, size=n)
-        draws[k] = sign * (stat_a(idx) - stat_b(idx))
-    alpha = (1.0 - level) / 2.0
-    low, high = np.quantile(draws, [alpha, 1.0 - alpha])
-    return PairedGain(float(gain), float(low), float(high), float(draws.std(ddof=1)), n, level)
+    return gain_from_values(stat_a(everything), stat_b(everything),
+                            bootstrap_values(stat_a, n, n_boot=n_boot, seed=seed),
+                            bootstrap_values(stat_b, n, n_boot=n_boot, seed=seed), n,
+                            higher_is_better=higher_is_better, level=level)
 
 
 def mean_stat(per_item: np.ndarray) -> Callable[[np.ndarray], float]:

@@ -22,7 +22,7 @@ from .bootstrap import frames_of
 from .features import FeatureSet, load_features
 from .frechet import frechet_distance_fast
 from .inception_score import inception_score
-from .paired import mean_stat
+from .paired import bootstrap_values, gain_from_values, mean_stat
 
 PER_CLIP = {"KL": "kl_softmax", "CLAP": "clap", "recognition": "recognised"}  # metric -> per_clip.csv column
 SET_LEVEL = {"FD": "classifier", "FAD": "frames", "IS": "classifier"}  # metric -> feature role
@@ -80,17 +80,40 @@ class ClipEvidence:
 
     def __init__(self, sets: dict[str, AudioSetScores], reference: AudioSetScores | None = None):
         self.sets, self.reference = sets, reference
+        self._values: dict = {}  # (set, metric, ids, n_boot, seed) -> (full-set value, bootstrap values)
+
+    def gain(self, a: str, b: str, metric: str, *, n_boot: int = 1000, seed: int = 0, level: float = 0.95):
+        """(gain of a over b, a's value, b's value) on the clips both share; None when not measured.
+
+        A set's bootstrap values are computed once per metric and reused in every comparison it
+        enters: the draws depend only on the clips and the seed, so the pairing holds."""
+        pair = self.pair(a, b, metric)
+        if pair is None:
+            return None
+        n, ids = pair[2], tuple(self._shared_ids(a, b, metric))
+        found = []
+        for audio, stat in ((a, pair[0]), (b, pair[1])):
+            key = (audio, metric, ids, n_boot, seed)
+            if key not in self._values:
+                self._values[key] = (stat(np.arange(n)), bootstrap_values(stat, n, n_boot=n_boot, seed=seed))
+            found.append(self._values[key])
+        (va, da), (vb, db) = found
+        g = gain_from_values(va, vb, da, db, n, higher_is_better=metric in HIGHER_IS_BETTER, level=level)
+        return g, va, vb
+
+    def _shared_ids(self, a: str, b: str, metric: str) -> list[str]:
+        shared = set(self.sets[a].ids) & set(self.sets[b].ids)
+        if metric in ("FD", "FAD"):
+            shared &= set(self.reference.ids)
+        return sorted(shared)  # audioldm_eval's listing order (file names sorted), which IS's splits follow
 
     def pair(self, a: str, b: str, metric: str):
         """(stat_a, stat_b, n) on the shared clips, or None when a set lacks the metric."""
         if a not in self.sets or b not in self.sets or not (self.sets[a].has(metric) and self.sets[b].has(metric)):
             return None
-        shared = set(self.sets[a].ids) & set(self.sets[b].ids)
-        if metric in ("FD", "FAD"):
-            if self.reference is None or not self.reference.has(metric):
-                return None
-            shared &= set(self.reference.ids)
-        ids = sorted(shared)  # audioldm_eval's listing order (file names sorted), which IS's splits follow
+        if metric in ("FD", "FAD") and (self.reference is None or not self.reference.has(metric)):
+            return None
+        ids = self._shared_ids(a, b, metric)
         if len(ids) < 2:
             return None
         return (statistic(metric, self.sets[a], self.reference, ids),

@@ -43,6 +43,8 @@ NOTES = [
     "clips needed: for an undecided claim, the test clips at which its undecided primary comparisons would "
     "decide, n' = n (1.96 sd / |difference|)^2 from the bootstrap sd at n clips ('> 100n': no measurable "
     "difference); for the speed claim, timing pairs (batch sizes x repeats)",
+    "evidence: each primary comparison as 'better vs other: values, gain [95 % paired interval]', the gain "
+    "signed so that positive is the paper's way",
     "other metrics: the remaining metrics the source reports, counted but not deciding",
     "lower is better for FD, FAD, KL and latency; higher for IS and CLAP",
 ]
@@ -58,13 +60,7 @@ def _short(audio: str) -> str:
 
 def _gain(ev: ClipEvidence, a: str, b: str, metric: str, boot: dict):
     """(gain of a over b, a's value, b's value) on the clips both share; None when not measured."""
-    pair = ev.pair(a, b, metric)
-    if pair is None:
-        return None
-    stat_a, stat_b, n = pair
-    g = paired_gain(stat_a, stat_b, n, higher_is_better=metric in HIGHER_IS_BETTER, **boot)
-    everything = np.arange(n)
-    return g, stat_a(everything), stat_b(everything)
+    return ev.gain(a, b, metric, **boot)
 
 
 def _describe(metric: str, a: str, b: str, g: PairedGain, value_a: float, value_b: float) -> str:

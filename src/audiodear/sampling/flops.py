@@ -27,7 +27,8 @@ def block_macs(positions: int, width: int, mlp_ratio: float) -> float:
     return linear + attention
 
 
-def head_macs(head_kind: str, token_dim: int, cond_dim: int, width: int, depth: int, noise_dim: int | None = None) -> float:
+def head_macs(head_kind: str, token_dim: int, cond_dim: int, width: int, depth: int,
+              noise_dim: int | None = None) -> float:
     """One call of the AdaLN MLP head (``models.heads.adaln_mlp``) on one token."""
     times = {"diffusion": 1, "flow_matching": 1, "shortcut": 2, "meanflow": 2}.get(head_kind, 0)
     in_dim = (noise_dim or token_dim) if head_kind == "energy" else token_dim
