@@ -20,7 +20,8 @@ or the other way beyond noise); they do not change the verdict, so a claim is no
 luckiest of many metrics.
 
 The speed claim is decided the same way on latency: each measured batch size (and repeat) times
-both systems, a timing pair; the paired bootstrap is over the pairs' log latencies. Beside the
+both systems, a timing pair; the paired bootstrap is over the pairs' log latencies, and fewer than
+``MIN_TIMING_PAIRS`` pairs leave it undecided (a bootstrap over two pairs has three distinct draws). Beside the
 measured ratio at batch 8 the table gives the ratio the FLOPs predict on the same hardware
 (``sampling.flops``) and the paper's.
 """
@@ -33,6 +34,7 @@ from ..eval.paired import PairedGain, clips_needed, mean_stat, paired_gain, show
 from ..eval.set_statistics import HIGHER_IS_BETTER, ClipEvidence
 from .claim_plan import Claim
 
+MIN_TIMING_PAIRS = 5  # the speed claim is decided on at least this many (batch size, repeat) pairs
 WORDS = {"paper": "reproduced", "other": "contradicted", "undecided": "undecided"}
 NOTES = [
     "reproduced / contradicted: every / any comparison on the claim's primary metric goes the paper's way / "
@@ -42,7 +44,7 @@ NOTES = [
     "difference lies inside +-tolerance of the second set's value, contradicted when wholly outside it",
     "clips needed: for an undecided claim, the test clips at which its undecided primary comparisons would "
     "decide, n' = n (1.96 sd / |difference|)^2 from the bootstrap sd at n clips ('> 100n': no measurable "
-    "difference); for the speed claim, timing pairs (batch sizes x repeats)",
+    "difference); for the speed claim, timing pairs (batch sizes x repeats; at least 5 decide)",
     "evidence: each primary comparison as 'better vs other: values, gain [95 % paired interval]', the gain "
     "signed so that positive is the paper's way",
     "other metrics: the remaining metrics the source reports, counted but not deciding",
@@ -143,7 +145,8 @@ def check_speed(claim: Claim, latency: pd.DataFrame | None, systems: dict, boot:
     if len(log_fast) < 2:
         return empty
     g = paired_gain(mean_stat(log_fast), mean_stat(log_slow), len(log_fast), higher_is_better=False, **boot)
-    v = verdict(g)
+    # a bootstrap over a handful of pairs has a handful of distinct draws: its interval means nothing
+    v = verdict(g) if g.n >= MIN_TIMING_PAIRS else "undecided"
     at = latency[(latency.sweep == "batch") & (latency.batch_size == batch)].set_index("system")
     parts = [f"log-latency gain {g.gain:+.3g} [{g.low:+.3g}, {g.high:+.3g}] over {g.n} timing pairs "
              f"(geometric-mean speed-up {np.exp(g.gain):.2f}x)"]
@@ -156,8 +159,10 @@ def check_speed(claim: Claim, latency: pd.DataFrame | None, systems: dict, boot:
                          "(token generation)")
     if claim.paper_ratio:
         parts.append(f"paper {claim.paper_ratio:g}x (V100)")
-    return {"verdict": WORDS[v], "clips needed": show_needed(clips_needed(g), g.n) if v == "undecided" else "–",
-            "evidence": "; ".join(parts), "other metrics": "–"}
+    need = "–"
+    if v == "undecided":
+        need = show_needed(max(clips_needed(g), MIN_TIMING_PAIRS), g.n) + " timing pairs"
+    return {"verdict": WORDS[v], "clips needed": need, "evidence": "; ".join(parts), "other metrics": "–"}
 
 
 def check_claims(claims: list[Claim], evidence: ClipEvidence, latency: pd.DataFrame | None = None,
