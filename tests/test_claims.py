@@ -128,3 +128,27 @@ def test_the_speed_claim_reports_measured_flop_predicted_and_paper_ratios(eviden
     few = _latency([[2.0], [4.0], [20.0]], [[0.5], [1.0], [9.0]])  # one repeat, 3 batch sizes: 3 pairs
     row = check_claims([fast], evidence, few, SYSTEMS, n_boot=200).iloc[0]
     assert row.verdict == "undecided" and row["clips needed"] == "~5 timing pairs"
+
+
+def test_set_level_metrics_are_recomputed_on_the_shared_clips():
+    """FAD pools every frame of the drawn clips; IS takes the drawn logits; the full-set values are
+    the metrics themselves."""
+    from audiodear.eval.frechet import frechet_distance_fast
+    from audiodear.eval.inception_score import inception_score
+
+    rng = np.random.default_rng(4)
+    index = np.repeat(np.arange(N), 3)
+
+    def scores(shift):
+        frames = FeatureSet(IDS, {"frame_embedding": rng.normal(shift, 1, (3 * N, 4)), "frame_clip_index": index}, META)
+        classifier = FeatureSet(IDS, {"embedding": rng.normal(0, 1, (N, 4)), "logits": rng.normal(shift, 1, (N, 6))}, META)
+        return AudioSetScores(IDS, {"frames": frames, "classifier": classifier}, pd.DataFrame())
+
+    ref, a, b = scores(0.0), scores(0.0), scores(2.0)
+    ev = ClipEvidence({"a": a, "b": b}, ref)
+    g, va, vb = ev.gain("a", "b", "FAD", n_boot=100)
+    ref_frames = ref.features["frames"].get("frame_embedding")
+    assert va == pytest.approx(frechet_distance_fast(a.features["frames"].get("frame_embedding"), ref_frames))
+    assert g.low > 0  # b's frames are shifted by 2: a is closer to the reference beyond noise
+    _, va, _ = ev.gain("a", "b", "IS", n_boot=20)
+    assert va == pytest.approx(inception_score(a.features["classifier"].get("logits")).mean)
