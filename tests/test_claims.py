@@ -140,7 +140,8 @@ def test_set_level_metrics_are_recomputed_on_the_shared_clips():
     index = np.repeat(np.arange(N), 3)
 
     def scores(shift):
-        frames = FeatureSet(IDS, {"frame_embedding": rng.normal(shift, 1, (3 * N, 4)), "frame_clip_index": index}, META)
+        frames = FeatureSet(IDS, {"frame_embedding": rng.normal(shift, 1, (3 * N, 4)), "frame_clip_index": index},
+                            META)
         classifier = FeatureSet(IDS, {"embedding": rng.normal(0, 1, (N, 4)), "logits": rng.normal(shift, 1, (N, 6))}, META)
         return AudioSetScores(IDS, {"frames": frames, "classifier": classifier}, pd.DataFrame())
 
