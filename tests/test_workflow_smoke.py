@@ -69,7 +69,7 @@ def test_changing_one_variant_reruns_only_that_variant_and_the_tables(smoke_run)
     assert "student/lambda0" in proc.stdout
     for untouched in ("train_teacher", "generate_teacher", "train_vae", "extract_latents", "corpus", "reference_features"):
         assert untouched not in jobs, untouched
-    assert {"collect_metrics", "paper_table", "summary_tables", "figures"} <= set(jobs)
+    assert {"collect_metrics", "paper_table", "summary_tables", "claims", "figures"} <= set(jobs)
 
 
 def test_report_is_one_html_file(smoke_run):

@@ -38,6 +38,10 @@ def test_rows_cover_every_sweep_point_and_decoding_is_shared_per_batch():
     assert (frame[frame.sweep == "iterations"].batch_size == 8).all()
     assert (frame[frame.system == "teacher"].head_steps == 4).all()
     assert (frame[frame.system == "student"].head_steps == 1).all()
+    # every repeat is kept (the speed claim bootstraps them) and the FLOPs the sizes predict
+    assert (frame.latency_runs_s.str.split(";").str.len() == 1).all()
+    at1 = frame[(frame.sweep == "batch") & (frame.batch_size == 1)].set_index("system")
+    assert at1.gen_flops["teacher"] > at1.gen_flops["student"] > 0
     for _, rows in frame.groupby("batch_size"):
         assert rows.decode_s.nunique() == 1
     assert (frame.tokens_s > 0).all() and (frame.decode_s > 0).all()

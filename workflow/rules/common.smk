@@ -4,6 +4,7 @@ import re
 
 from audiodear.config import compose, load, to_dict
 from audiodear.config.variants import sampling_of, student_runs, student_setting, student_variant, teacher_setting
+from audiodear.report.claim_plan import resolve_claims
 
 
 def _load_plan():
@@ -77,6 +78,11 @@ def student_audio():
 def generated_audiosets():
     """Every generated audio set as <system>/<variant>/<setting>."""
     return [f"teacher/main/{s}" for s in PLAN.teacher.settings] + [f"student/{v}/{s}" for v, s in student_runs(PLAN)]
+
+
+def claim_audiosets():
+    """The audio sets the claims compare (resolved when the plan was composed)."""
+    return sorted({a for c in resolve_claims(PLAN) for cmp in c.comparisons for a in (cmp.better, cmp.than)})
 
 
 def eval_backbone(role):

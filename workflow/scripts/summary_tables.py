@@ -1,28 +1,15 @@
-"""Rule summary_tables: claims check, event recognition and latency tables."""
+"""Rule summary_tables: event recognition and latency tables."""
 from pathlib import Path
 
 import pandas as pd
 
 from audiodear.jobs import Job
-from audiodear.report.claims import check_claims
 from audiodear.report.render import write_table
 from audiodear.report.tables import latency_lookup, paper_table
 
 job = Job(snakemake)  # noqa: F821
 metrics = pd.read_csv(job.input.metrics)
 latency = pd.read_csv(job.input.latency)
-systems = dict(job.params.latency_systems)
-values = {(r.audio, r.metric): r.value for r in metrics.itertuples()}
-intervals = {(r.audio, r.metric): (r.ci_low, r.ci_high) for r in metrics.itertuples()}
-values.update({(audio, "latency_s"): v for audio, v in latency_lookup(latency, systems).items()})
-
-claims = check_claims(values, intervals)
-write_table(claims.drop(columns=["id"]), Path(job.output.claims).with_suffix(""),
-            f"Claims check ({job.plan.experiment_name}): does our run reproduce the paper's direction?",
-            ["reproduced: every comparison goes the paper's way; partly: some do; not measured: an audio set is missing",
-             "beyond noise: comparisons whose 95 % bootstrap intervals do not overlap, and how many go the paper's way",
-             "lower is better for FD, FAD, KL and latency; higher for IS and CLAP"])
-
 rec = metrics[metrics.metric == "recognition"][["audio", "value", "ci_low", "ci_high", "n", "note"]]
 rec = rec.rename(columns={"value": "recognition"}).sort_values("audio")
 write_table(rec, Path(job.output.recognition).with_suffix(""),

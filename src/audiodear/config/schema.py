@@ -290,8 +290,25 @@ class ReportTable:
 
 
 @dataclass
+class ClaimSpec:
+    """One claim of the papers (``params/report/claims``; resolved in ``report.claim_plan``)."""
+
+    text: str = MISSING  # "{grid}" becomes the plan's grid of a sweep
+    source: str = MISSING  # paper, table and rows the claim comes from
+    compare: List[Any] = field(default_factory=list)  # {better, than} | {chain: [...]} | {sweep: {...}}
+    metrics: List[str] = field(default_factory=list)  # the metrics the source reports for these rows
+    primary: List[str] = field(default_factory=list)  # the metric(s) that decide; default: the first
+    ties: List[str] = field(default_factory=list)  # metrics the source reports as a tie
+    tolerance: float = 0.05  # a tie: |a - b| <= tolerance * |b|
+    kind: str = "quality"  # quality | speed
+    central: bool = False  # one of the claims the paper rests on (listed first)
+    paper_ratio: Optional[float] = None  # speed: the source's speed-up
+
+
+@dataclass
 class Report:
     tables: Dict[str, ReportTable] = field(default_factory=dict)
+    claims: Dict[str, ClaimSpec] = field(default_factory=dict)
     latency_systems: Dict[str, str] = field(default_factory=lambda: {"teacher": "teacher/main/main",
                                                                       "student": "student/main/main"})
 

@@ -61,6 +61,8 @@ def check_plan(plan: DictConfig, where: str) -> None:
     if not 0 <= audio.fmin < audio.fmax <= audio.sample_rate / 2:
         _fail(where, "audio.fmax", f"need 0 <= fmin < fmax <= sample_rate/2, got {audio.fmin}, {audio.fmax}")
     check_models(plan, where)
+    from ..report.claim_plan import resolve_claims
+    resolve_claims(plan, where)  # a claim naming an audio set the plan does not produce stops here
 
 
 def check_models(plan: DictConfig, where: str) -> None:

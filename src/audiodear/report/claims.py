@@ -1,160 +1,182 @@
-"""The claims check: each claim the papers make, and whether our run reproduces its direction.
+"""The claims check: for each claim of the papers (``report.claim_plan``), is it reproduced,
+contradicted or undecided by our run, beyond noise?
 
-A claim compares audio sets on metrics (lower is better for FD, FAD, KL and latency; higher for IS,
-CLAP and recognition). "reproduced" means every comparison the claim makes goes the paper's way;
-"partly" that some do; "not reproduced" that none do; "not measured" that this experiment lacks an
-audio set the claim needs. The numbers behind each verdict are printed beside it.
+Every comparison "A is better than B on metric m" is a paired bootstrap over the test clips A and
+B share (``eval.paired``, ``eval.set_statistics``): the 95 % interval of A's gain over B lies above
+zero (the paper's way), below zero (the other way), or contains zero (undecided). A comparison the
+source reports as a tie asks the reverse: does the interval fit inside the claim's tie band?
 
-A direction alone can be noise: "beyond noise" counts the comparisons whose two 95 % bootstrap
-intervals do not overlap (a conservative test), and how many of those go the paper's way.
+How a claim with several comparisons is decided: only the comparisons on the claim's pre-declared
+``primary`` metric(s) count (FD for most claims: the paper's headline metric, reported in every
+table we have numbers for; a trade-off claim declares both sides). The claim is
+
+- **reproduced** when every primary comparison goes the paper's way beyond noise,
+- **contradicted** when any primary comparison goes the other way beyond noise,
+- **undecided** otherwise; the table then gives the test clips a paired bootstrap says would
+  decide it (the largest n' of its undecided primary comparisons, ``eval.paired.clips_needed``).
+
+The other metrics the source reports are shown as a tally (how many comparisons go the paper's way
+or the other way beyond noise); they do not change the verdict, so a claim is not decided by the
+luckiest of many metrics.
+
+The speed claim is decided the same way on latency: each measured batch size (and repeat) times
+both systems, a timing pair; the paired bootstrap is over the pairs' log latencies, and fewer than
+``MIN_TIMING_PAIRS`` pairs leave it undecided (a bootstrap over two pairs has three distinct draws). Beside the
+measured ratio at batch 8 the table gives the ratio the FLOPs predict on the same hardware
+(``sampling.flops``) and the paper's.
 """
 from __future__ import annotations
-
-from dataclasses import dataclass, field
-from typing import Callable
 
 import numpy as np
 import pandas as pd
 
-from .tables import better
+from ..eval.paired import PairedGain, clips_needed, mean_stat, paired_gain, show_needed, verdict
+from ..eval.set_statistics import HIGHER_IS_BETTER, ClipEvidence
+from .claim_plan import Claim
 
-QUALITY = ("FD", "FAD", "KL", "IS", "CLAP")
-
-
-@dataclass
-class Evidence:
-    values: dict  # (audio, metric) -> value
-    intervals: dict = field(default_factory=dict)  # (audio, metric) -> (low, high), 95 % bootstrap
-    separated: list = field(default_factory=list)  # per comparison of the claim being checked
-
-    def get(self, audio: str, metric: str) -> float:
-        return self.values.get((audio, metric), np.nan)
-
-    def separate(self, a: str, b: str, metric: str) -> bool:
-        """Whether the intervals of a and b on ``metric`` do not overlap."""
-        ia, ib = self.intervals.get((a, metric)), self.intervals.get((b, metric))
-        if ia is None or ib is None or not np.all(np.isfinite([*ia, *ib])):
-            return False
-        return ia[1] < ib[0] or ib[1] < ia[0]
-
-
-@dataclass
-class Claim:
-    id: str
-    text: str
-    source: str
-    check: Callable[[Evidence], tuple[list[bool], list[str]]]
-
-
-def _cmp(ev: Evidence, a: str, b: str, metrics=QUALITY) -> tuple[list[bool], list[str]]:
-    """a beats b on each metric?"""
-    oks, shown = [], []
-    for m in metrics:
-        x, y = ev.get(a, m), ev.get(b, m)
-        if np.isfinite(x) and np.isfinite(y):
-            oks.append(better(m, x, y))
-            ev.separated.append(ev.separate(a, b, m))
-            shown.append(f"{m} {x:.3g} vs {y:.3g}")
-    return oks, shown
-
-
-def _join(*parts):
-    """Concatenate the (oks, shown) of several comparisons, in order."""
-    return tuple(sum(x, []) for x in zip(*parts))
-
-
-def _chain(ev: Evidence, order: list[str], metrics=QUALITY):
-    oks, shown = [], []
-    for a, b in zip(order, order[1:]):
-        o, s = _cmp(ev, a, b, metrics)
-        oks += o
-        shown += [f"{_name(a)} vs {_name(b)}: {x}" for x in s]
-    return oks, shown
-
-
-def _name(audio: str) -> str:
-    """A short label for an audio set: its variant, or its setting when the variant is 'main'."""
-    _, variant, setting = audio.split("/")
-    return setting if variant == "main" else variant
-
-
-def _peak_inside(ev: Evidence, audios: list[str], metric: str = "CLAP"):
-    """Quality rises with the scale up to a point: the best value is neither at the first scale nor
-    missing, i.e. guidance helps; 'up to a point' holds when the best is not the last scale."""
-    vals = [ev.get(a, metric) for a in audios]
-    if not all(np.isfinite(vals)):
-        return [], []
-    best = int(np.argmax(vals) if metric not in ("FD", "FAD", "KL") else np.argmin(vals))
-    return [best > 0, best < len(vals) - 1], [f"{metric} over scales: " + ", ".join(f"{v:.3g}" for v in vals)]
-
-
-def _speed(ev: Evidence, teacher: str, student: str, factor: float = 2.0):
-    t, s = ev.get(teacher, "latency_s"), ev.get(student, "latency_s")
-    if not (np.isfinite(t) and np.isfinite(s)):
-        return [], []
-    return [t / s >= factor], [f"latency {t:.3g} s vs {s:.3g} s per batch of 8: {t / s:.2f}x"]
-
-
-T, S = "teacher/main", "student"
-CLAIMS = [
-    Claim("distillation_helps", "Representation distillation improves every metric (lambda=1000 vs 0)",
-          "AudioDEAR Tables 1-2", lambda ev: _cmp(ev, f"{S}/main/main", f"{S}/lambda0/main")),
-    Claim("lambda_too_large_hurts", "Too large a distillation weight hurts (lambda=1000 beats 5000)",
-          "AudioDEAR Table 2", lambda ev: _cmp(ev, f"{S}/main/main", f"{S}/lambda5000/main")),
-    Claim("energy_beats_one_step", "Energy scoring beats flow matching, shortcut and MeanFlow in one step",
-          "AudioDEAR Table 4",
-          lambda ev: _join(*[_cmp(ev, f"{S}/lambda0/main", f"{S}/{o}/main")
-                             for o in ("flow_matching", "shortcut", "meanflow")])),
-    Claim("m4_trades_clap_for_fd", "m = 4 lowers FD but also CLAP compared with m = 2",
-          "AudioDEAR Table 5",
-          lambda ev: _join(_cmp(ev, f"{S}/m4/main", f"{S}/main/main", ("FD",)),  # m4 vs m2
-                           _cmp(ev, f"{S}/main/main", f"{S}/m4/main", ("CLAP",)))),  # m2 vs m4
-    Claim("text_embeddings_order", "T5+CLAP > T5 only > CLAP only",
-          "AudioDEAR Table 6", lambda ev: _chain(ev, [f"{S}/main/main", f"{S}/text_t5/main", f"{S}/text_clap/main"])),
-    Claim("design_b_beats_a", "Head design (b) (noise main input) beats (a)",
-          "AudioDEAR Table 7", lambda ev: _cmp(ev, f"{S}/main/main", f"{S}/design_a/main")),
-    Claim("freeze_worse", "Fine-tuning the whole student beats training only the head on a frozen backbone",
-          "AudioDEAR Table 3 [R]", lambda ev: _cmp(ev, f"{S}/main/main", f"{S}/freeze/main")),
-    Claim("repr_cfg_up_to_a_point", "Representation-level CFG improves with scale up to a point (student)",
-          "AudioDEAR Table 8",
-          lambda ev: _peak_inside(ev, [f"{S}/main/{s}" for s in ("repr1.0", "repr1.5", "repr2.0", "repr3.0", "main", "repr5.0")])),
-    Claim("teacher_repr_cfg_helps", "On the teacher, representation-level CFG improves on no CFG as the scale grows",
-          "AudioDEAR seed Table 8",
-          lambda ev: _chain(ev, [f"{T}/repr2.0", f"{T}/repr1.5", f"{T}/repr1.1", f"{T}/noise1"], ("FD", "CLAP"))),
-    Claim("noise_cfg_helps", "Noise-level CFG (5.0) beats no CFG on the teacher",
-          "IMPACT Table 7 / seed Table 8", lambda ev: _cmp(ev, f"{T}/main", f"{T}/noise1")),
-    Claim("iterations_help", "More decoding iterations improve the teacher (4 < 8 < 16)",
-          "IMPACT Fig. 2", lambda ev: _chain(ev, [f"{T}/main", f"{T}/iter8", f"{T}/iter4"], ("FAD", "KL", "FD"))),
-    Claim("student_faster", "The student is several times faster than the teacher at equal size (>= 2x)",
-          "AudioDEAR Table 1 (8.5x)", lambda ev: _speed(ev, f"{T}/main", f"{S}/main/main")),
-    Claim("teacher_beats_student", "The multi-step teacher still beats the one-step student on quality",
-          "AudioDEAR Table 1", lambda ev: _cmp(ev, f"{T}/main", f"{S}/main/main")),
+MIN_TIMING_PAIRS = 5  # the speed claim is decided on at least this many (batch size, repeat) pairs
+WORDS = {"paper": "reproduced", "other": "contradicted", "undecided": "undecided"}
+NOTES = [
+    "reproduced / contradicted: every / any comparison on the claim's primary metric goes the paper's way / "
+    "the other way beyond noise (the 95 % interval of a paired bootstrap over the test clips both sets share "
+    "excludes zero); otherwise undecided",
+    "a metric the paper reports as a tie (e.g. KL 1.06 vs 1.06) is reproduced when the interval of the "
+    "difference lies inside +-tolerance of the second set's value, contradicted when wholly outside it",
+    "clips needed: for an undecided claim, the test clips at which its undecided primary comparisons would "
+    "decide, n' = n (1.96 sd / |difference|)^2 from the bootstrap sd at n clips ('> 100n': no measurable "
+    "difference); for the speed claim, timing pairs (batch sizes x repeats; at least 5 decide)",
+    "evidence: each primary comparison as 'better vs other: values, gain [95 % paired interval]', the gain "
+    "signed so that positive is the paper's way",
+    "other metrics: the remaining metrics the source reports, counted but not deciding",
+    "lower is better for FD, FAD, KL and latency; higher for IS and CLAP",
 ]
 
 
-def _beyond_noise(oks: list[bool], separated: list[bool]) -> str:
-    if len(separated) != len(oks) or not oks:
-        return "–"  # not a pairwise comparison (a peak over scales, a speed ratio)
-    way = sum(o and s for o, s in zip(oks, separated))
-    against = sum((not o) and s for o, s in zip(oks, separated))
-    return f"{way + against} of {len(oks)} ({way} the paper's way)"
+def _short(audio: str) -> str:
+    """A short label for an audio set: its variant, or its setting when the variant is 'main'."""
+    system, variant, setting = audio.split("/")
+    if system == "teacher":
+        return f"teacher {setting}"
+    return setting if variant == "main" and setting != "main" else variant
 
 
-def check_claims(values: dict, intervals: dict | None = None) -> pd.DataFrame:
-    """``values``: (audio, metric) -> value; ``intervals``: (audio, metric) -> (low, high)."""
-    ev = Evidence(values, intervals or {})
+def _gain(ev: ClipEvidence, a: str, b: str, metric: str, boot: dict):
+    """(gain of a over b, a's value, b's value) on the clips both share; None when not measured."""
+    return ev.gain(a, b, metric, **boot)
+
+
+def _describe(metric: str, a: str, b: str, g: PairedGain, value_a: float, value_b: float) -> str:
+    return (f"{metric} {_short(a)} vs {_short(b)}: {value_a:.3g} vs {value_b:.3g}, "
+            f"gain {g.gain:+.3g} [{g.low:+.3g}, {g.high:+.3g}]")
+
+
+def _decide(results: list[tuple[str, float, int]]) -> tuple[str, str]:
+    """(verdict, clips needed) from the primary comparisons' (verdict, n', n)."""
+    verdicts = [v for v, _, _ in results]
+    if "other" in verdicts:
+        return "contradicted", "–"
+    if all(v == "paper" for v in verdicts):
+        return "reproduced", "–"
+    open_ = [(need, n) for v, need, n in results if v == "undecided"]
+    need, n = max(open_, key=lambda x: x[0])
+    return "undecided", show_needed(need, n)
+
+
+def _tally(results: list[str]) -> str:
+    if not results:
+        return "–"
+    way, against = results.count("paper"), results.count("other")
+    return f"{way} of {len(results)} the paper's way beyond noise, {against} the other way"
+
+
+def check_quality(claim: Claim, ev: ClipEvidence, boot: dict) -> dict:
+    primary, others, shown = [], [], []
+    for c in claim.comparisons:
+        for metric in c.metrics:
+            found = _gain(ev, c.better, c.than, metric, boot)
+            if found is None:
+                continue
+            g, va, vb = found
+            band = claim.tolerance * abs(vb) if metric in claim.ties else None
+            v = verdict(g, band)
+            if metric in claim.primary:
+                primary.append((v, clips_needed(g, band), g.n))
+                shown.append(_describe(metric, c.better, c.than, g, va, vb)
+                             + (f" (tie band +-{band:.3g})" if band is not None else ""))
+            else:
+                others.append(v)
+                if band is not None:  # a tie is worth showing even when it does not decide
+                    shown.append(f"{metric} tie within +-{band:.3g}: {WORDS[v]} ({va:.3g} vs {vb:.3g})")
+    if not primary:
+        return {"verdict": "not measured", "clips needed": "–", "evidence": "", "other metrics": _tally(others)}
+    word, need = _decide(primary)
+    return {"verdict": word, "clips needed": need, "evidence": "; ".join(shown), "other metrics": _tally(others)}
+
+
+def _runs(row) -> list[float]:
+    runs = getattr(row, "latency_runs_s", None)
+    if isinstance(runs, str) and runs:
+        return [float(x) for x in runs.split(";")]
+    return [float(row.latency_s)]
+
+
+def timing_pairs(latency: pd.DataFrame, fast: str, slow: str) -> tuple[np.ndarray, np.ndarray]:
+    """Log latencies of the two systems, paired by (batch size, repeat) over the batch sweep."""
+    part = latency[latency.sweep == "batch"]
+    runs = {(r.system, int(r.batch_size)): _runs(r) for r in part.itertuples()}
+    log_fast, log_slow = [], []
+    for (system, batch), times in sorted(runs.items()):
+        if system == fast and (slow, batch) in runs:
+            for t_fast, t_slow in zip(times, runs[slow, batch]):
+                log_fast.append(np.log(t_fast))
+                log_slow.append(np.log(t_slow))
+    return np.array(log_fast), np.array(log_slow)
+
+
+def check_speed(claim: Claim, latency: pd.DataFrame | None, systems: dict, boot: dict, batch: int = 8) -> dict:
+    """``systems``: latency-table name -> audio set (``report.latency_systems``)."""
+    c = claim.comparisons[0]
+    by_audio = {audio: name for name, audio in systems.items()}
+    fast, slow = by_audio.get(c.better), by_audio.get(c.than)
+    empty = {"verdict": "not measured", "clips needed": "–", "evidence": "", "other metrics": "–"}
+    if latency is None or latency.empty or fast is None or slow is None:
+        return empty
+    log_fast, log_slow = timing_pairs(latency, fast, slow)
+    if len(log_fast) < 2:
+        return empty
+    g = paired_gain(mean_stat(log_fast), mean_stat(log_slow), len(log_fast), higher_is_better=False, **boot)
+    # a bootstrap over a handful of pairs has a handful of distinct draws: its interval means nothing
+    v = verdict(g) if g.n >= MIN_TIMING_PAIRS else "undecided"
+    at = latency[(latency.sweep == "batch") & (latency.batch_size == batch)].set_index("system")
+    parts = [f"log-latency gain {g.gain:+.3g} [{g.low:+.3g}, {g.high:+.3g}] over {g.n} timing pairs "
+             f"(geometric-mean speed-up {np.exp(g.gain):.2f}x)"]
+    if {fast, slow} <= set(at.index):
+        parts.append(f"batch {batch}: measured {at.latency_s[slow] / at.latency_s[fast]:.2f}x "
+                     f"({at.latency_s[slow]:.3g} s vs {at.latency_s[fast]:.3g} s; token generation alone "
+                     f"{at.tokens_s[slow] / at.tokens_s[fast]:.2f}x)")
+        if "gen_flops" in at.columns and at.gen_flops[fast] > 0:
+            parts.append(f"FLOP-predicted {at.gen_flops[slow] / at.gen_flops[fast]:.1f}x on the same hardware "
+                         "(token generation)")
+    if claim.paper_ratio:
+        parts.append(f"paper {claim.paper_ratio:g}x (V100)")
+    need = "–"
+    if v == "undecided":
+        need = show_needed(max(clips_needed(g), MIN_TIMING_PAIRS), g.n) + " timing pairs"
+    return {"verdict": WORDS[v], "clips needed": need, "evidence": "; ".join(parts), "other metrics": "–"}
+
+
+def check_claims(claims: list[Claim], evidence: ClipEvidence, latency: pd.DataFrame | None = None,
+                 latency_systems: dict | None = None, n_boot: int = 1000, seed: int = 0,
+                 level: float = 0.95) -> pd.DataFrame:
+    """One row per claim, central claims first."""
+    boot = {"n_boot": n_boot, "seed": seed, "level": level}
     rows = []
-    for c in CLAIMS:
-        ev.separated = []
-        oks, shown = c.check(ev)
-        if not oks:
-            verdict = "not measured"
-        elif all(oks):
-            verdict = "reproduced"
-        elif any(oks):
-            verdict = f"partly ({sum(oks)}/{len(oks)})"
+    for claim in sorted(claims, key=lambda c: not c.central):
+        if claim.kind == "speed":
+            found = check_speed(claim, latency, latency_systems or {}, boot)
         else:
-            verdict = "not reproduced"
-        rows.append({"claim": c.text, "source": c.source, "verdict": verdict,
-                     "beyond noise": _beyond_noise(oks, ev.separated), "evidence": "; ".join(shown), "id": c.id})
-    return pd.DataFrame(rows)
+            found = check_quality(claim, evidence, boot)
+        rows.append({"claim": claim.text, "central": "yes" if claim.central else "", "source": claim.source,
+                     "primary": ", ".join(claim.primary), **found, "id": claim.id})
+    return pd.DataFrame(rows, columns=["claim", "central", "source", "primary", "verdict", "clips needed",
+                                       "evidence", "other metrics", "id"])

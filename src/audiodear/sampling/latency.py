@@ -19,6 +19,7 @@ import torch
 
 from ..utils.device import resolve_precision
 from ..utils.provenance import hardware
+from .flops import generation_flops
 from .generate import decode_tokens
 from .mar_sampler import sample_tokens
 
@@ -29,7 +30,7 @@ def _sync(device: str) -> None:
 
 
 def _time(fn, device: str, repeats: int):
-    """Median wall time of ``repeats`` calls, and the last call's result."""
+    """Median wall time of ``repeats`` calls, the last call's result, and every call's time."""
     times = []
     for _ in range(repeats):
         _sync(device)
@@ -37,7 +38,7 @@ def _time(fn, device: str, repeats: int):
         out = fn()
         _sync(device)
         times.append(time.perf_counter() - t0)
-    return statistics.median(times), out
+    return statistics.median(times), out, times
 
 
 @torch.no_grad()
@@ -54,14 +55,19 @@ def measure(systems: dict, cond: torch.Tensor, codec, vocoder, batch_sizes: list
         for sweep, batch, iters in sweeps:
             cfg = replace(sampling, iterations=iters)
             c = cond[torch.arange(batch) % len(cond)].to(device)
-            t_tokens, tokens = _time(lambda: sample_tokens(model, c, cfg, torch.Generator().manual_seed(0)), device, repeats)
+            t_tokens, tokens, runs = _time(lambda: sample_tokens(model, c, cfg, torch.Generator().manual_seed(0)), device, repeats)
             if (batch, cfg.precision) not in decode_s:
                 decode_s[batch, cfg.precision] = _time(lambda: decode_tokens(tokens, meta, codec, vocoder, cfg.precision),
                                                        device, repeats)[0]
             t_decode = decode_s[batch, cfg.precision]
+            head_steps = cfg.diffusion_steps if meta["spec"]["head_kind"] == "diffusion" else 1
             rows.append({"system": name, "sweep": sweep, "batch_size": batch, "iterations": iters,
-                         "head_steps": cfg.diffusion_steps if meta["spec"]["head_kind"] == "diffusion" else 1,
-                         "cfg_level": cfg.cfg_level, "precision": resolve_precision(cfg.precision, device), "tokens_s": t_tokens, "decode_s": t_decode,
+                         "head_steps": head_steps, "cfg_level": cfg.cfg_level,
+                         "precision": resolve_precision(cfg.precision, device), "tokens_s": t_tokens, "decode_s": t_decode,
                          "latency_s": t_tokens + t_decode, "clips_per_s": batch / (t_tokens + t_decode),
-                         "hardware": hardware(), "threads": torch.get_num_threads()})
+                         "hardware": hardware(), "threads": torch.get_num_threads(),
+                         # each repeat's token time plus the shared decode median: the spread the
+                         # speed claim's bootstrap needs; FLOPs: what the sizes predict (sampling.flops)
+                         "latency_runs_s": ";".join(f"{t + t_decode:.6g}" for t in runs),
+                         "gen_flops": batch * generation_flops(meta["spec"], iters, cfg.cfg_level, head_steps)})
     return pd.DataFrame(rows)
