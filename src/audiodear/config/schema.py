@@ -40,6 +40,10 @@ class RealSource:
     audio_dir: str = MISSING
     split: str = MISSING  # train | valid | test
     audio_name: str = "{youtube_id}_{start_time}.wav"  # AudioCaps: file name from CSV fields
+    name: str = ""  # what the corpus is, for logs and the ingest record
+    # An optional source whose metadata file is absent is left out (with a warning) instead of
+    # stopping the run: the paper's training mix lists corpora a user may not have.
+    optional: bool = False
 
 
 @dataclass
