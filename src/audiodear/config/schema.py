@@ -290,7 +290,11 @@ class ReportTable:
     paper: Optional[str] = None  # "<paper>.<table>" in report/paper_numbers.yaml
     metrics: List[str] = field(default_factory=list)
     rows: List[ReportRow] = field(default_factory=list)
-    cited: List[str] = field(default_factory=list)  # the paper's other rows, shown as cited
+    # Rows of published numbers, never ours: a row name of `paper`, or {row, paper} for a row of
+    # another table of paper_numbers.yaml (checked when the table is built).
+    cited: List[Any] = field(default_factory=list)
+    supplementary: List[str] = field(default_factory=list)  # metrics the paper lacks: ours only
+    assumptions: List[str] = field(default_factory=list)  # ids in docs/assumptions.md
 
 
 @dataclass
