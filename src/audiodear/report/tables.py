@@ -22,6 +22,9 @@ import yaml
 
 LOWER_IS_BETTER = {"FD", "FAD", "KAD", "KAD_frames", "KL", "latency_s"}
 ASSUMPTIONS_DOC = "docs/assumptions.md"
+# What a supplementary metric is, for the table's notes (the papers define the others).
+SUPPLEMENTARY = {"KAD": "kernel audio distance on FD's clip embeddings",
+                 "KAD_frames": "kernel audio distance on FAD's frame embeddings"}
 
 
 @lru_cache(maxsize=1)
@@ -158,8 +161,8 @@ def build_table(spec: dict, metrics: pd.DataFrame, latency: dict, available: set
         notes.append(f"paper: {spec['paper']} — numbers not recovered by our sources; ours only")
     notes.append("ours: mean over the test set with a 95% percentile-bootstrap CI; diff = ours - paper")
     if supplementary:
-        notes.append(f"supplementary, not in the paper (ours only): {', '.join(sorted(supplementary))}; "
-                     "KAD = kernel audio distance on FD's clip embeddings, KAD_frames on FAD's frame embeddings")
+        notes.append("supplementary, not in the paper (ours only): "
+                     + "; ".join(f"{m} = {SUPPLEMENTARY.get(m, m)}" for m in spec["metrics"] if m in supplementary))
     notes += cited_notes(cited) + assumption_notes(spec, assumptions_doc)
     columns = ["row"] + [c for m in spec["metrics"]
                          for c in ((m, f"{m}_ci") if m in supplementary else (m, f"{m}_ci", f"{m}_paper", f"{m}_diff"))]
