@@ -26,7 +26,7 @@ def test_every_assumption_a_table_links_exists(experiment):
         assert not missing, f"{name} links {sorted(missing)}, not in docs/assumptions.md"
     for name in [t for t in tables if t.startswith("table")]:
         assert tables[name].assumptions, f"{name} names no assumptions"
-    # The register's named entries from the issue are all there.
+    # The choices every reader of the tables should see are registered.
     for must in ("A-cfg-ramp", "A-noise-dim", "A-distill-positions", "A-train-steps", "A-ema-warmup", "A-bf16",
                  "A-shortcut", "A-meanflow", "A-flan-t5-large", "A-testset-964", "A-data-sources"):
         assert must in anchors, must

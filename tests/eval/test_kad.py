@@ -66,3 +66,12 @@ def test_refuses_degenerate_input():
         kernel_audio_distance(np.zeros((4, 2)), np.ones((5, 2)))
     with pytest.raises(InputError, match="one width"):
         kernel_audio_distance(np.zeros((4, 2)), np.zeros((5, 3)))
+
+
+def test_a_set_against_itself_gives_the_closed_form_offset():
+    """Not 0: the unbiased estimator assumes independent sets (the docstring's -(200/n)(1 - k))."""
+    x = _data(12, 12, seed=4)[1]
+    kernels = clip_kernels(x, x)
+    n = len(x)
+    mean_k = (kernels.xx.sum() - n) / (n * (n - 1))
+    assert kernels.kad() == pytest.approx(-(200 / n) * (1 - mean_k), rel=1e-10)

@@ -5,8 +5,10 @@ generated and the reference embeddings, with a Gaussian RBF kernel.
     k(a, b) = exp(−‖a − b‖² / (2σ²)),  σ = median pairwise distance within the reference set
 
 As kadtk reports it, KAD = 100 · MMD² (``SCALE``). Unlike FD it assumes no Gaussian, is unbiased
-in the set size, and can be slightly negative when two sets come from one distribution. It is a
-supplementary column: the papers report FD and FAD only.
+in the set size, and can be slightly negative when two sets come from one distribution. The
+estimator assumes two independent sets: a set scored against itself (the ground-truth row) gives
+−(200/n)·(1 − k̄), k̄ the mean kernel between its distinct clips, not 0 — visible at a few dozen
+clips, about −0.2·(1 − k̄) at 964. It is a supplementary column: the papers report FD and FAD only.
 
 Embeddings may be per clip (the classifier's, beside FD) or per frame (VGGish frames, beside FAD).
 The kernel sums are first gathered per pair of clips (``ClipKernels``); a bootstrap draw of clips
