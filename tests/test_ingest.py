@@ -158,3 +158,26 @@ def test_manifest_rows_are_validated(tmp_path):
         write_manifest(tmp_path / "m.csv", [{**rows[0], "path": "../x.wav"}])
     with pytest.raises(ManifestError, match=r"field 'split'"):
         write_manifest(tmp_path / "m.csv", [{**rows[0], "split": "dev"}])
+
+
+def test_absent_optional_source_is_left_out_and_absent_required_source_stops(tmp_path):
+    """The paper preset lists corpora a user may not have (WavCaps, the AudioSet subset): an
+    optional one without its metadata file is skipped; a required one is still a named problem."""
+    _wav(tmp_path / "ac/audio/abc_30.wav")
+    ac = _audiocaps(tmp_path, [(1, "abc", 30, "a dog barks")])
+    wavcaps = {"format": "wavcaps", "metadata": "wc/fsd_final.json", "audio_dir": "wc/fs", "split": "train"}
+    rows = _run(tmp_path, [ac, {**wavcaps, "optional": True, "name": "WavCaps FreeSound"}])
+    assert [r["id"] for r in rows] == ["abc_30"]
+    with pytest.raises(ManifestError, match=r"wc/fsd_final.json.*metadata file not found"):
+        _run(tmp_path, [ac, wavcaps])
+
+
+def test_paper_preset_lists_the_papers_data_sources():
+    from audiodear.config import compose
+
+    sources = compose("paper").data.sources
+    names = [s.name for s in sources]
+    assert [s.split for s in sources if s.name.startswith("AudioCaps")] == ["train", "valid", "test"]
+    assert any(n.startswith("WavCaps") for n in names) and any(n.startswith("AudioSet") for n in names)
+    assert all(s.optional for s in sources if not s.name.startswith("AudioCaps"))
+    assert not any(s.optional for s in sources if s.name.startswith("AudioCaps"))

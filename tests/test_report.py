@@ -20,7 +20,7 @@ def test_paper_numbers_are_data_with_sources():
     for paper in paper_numbers().values():
         for name, table in paper.items():
             if name != "not_recovered":
-                assert table["source"] in {"P", "D", "W", "R", "S"} and table["rows"], name
+                assert table["source"] in {"P", "D", "W", "R", "S", "O"} and table["rows"], name
 
 
 def test_table_sets_ours_beside_the_paper_and_leaves_out_missing_sets():

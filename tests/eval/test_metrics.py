@@ -11,6 +11,7 @@ import pytest
 from audiodear.errors import InputError
 from audiodear.eval.features import FeatureSet, save_features
 from audiodear.eval.frechet import frechet_distance_features
+from audiodear.eval.kad import kernel_audio_distance
 from audiodear.eval.kl import kl_divergence
 from audiodear.eval.metrics import COLUMNS, BootstrapSpec, score_generated_set, write_metrics
 from audiodear.eval.pairing import PairingError
@@ -45,14 +46,18 @@ def test_full_row_with_provenance_and_per_clip_scores(tmp_path):
                                  bootstrap=BootstrapSpec(n_boot=50, seed=1), label="toy")
     table = report.table.set_index("metric")
     assert list(report.table.columns) == COLUMNS
-    assert set(table.index) == {"FD", "KL", "KL_sigmoid", "IS", "IS_std", "recognition", "FAD", "CLAP",
-                                "CLAP_ground_truth"}
+    assert set(table.index) == {"FD", "KAD", "KL", "KL_sigmoid", "IS", "IS_std", "recognition", "FAD", "KAD_frames",
+                                "CLAP", "CLAP_ground_truth"}
     fd = frechet_distance_features(gen["classifier"].get("embedding"), ref["classifier"].get("embedding"))
     assert table.loc["FD", "value"] == pytest.approx(fd.value) and table.loc["FD", "value_check"] == pytest.approx(fd.value_eig)
     kl = kl_divergence(ref["classifier"].get("logits"), ref["classifier"].ids, gen["classifier"].get("logits"),
                        gen["classifier"].ids)
     assert table.loc["KL", "value"] == pytest.approx(kl.kl_softmax)
-    for metric in ("FD", "FAD", "KL", "IS", "CLAP", "recognition"):
+    assert table.loc["KAD", "value"] == pytest.approx(
+        kernel_audio_distance(gen["classifier"].get("embedding"), ref["classifier"].get("embedding")), rel=1e-6)
+    assert table.loc["KAD_frames", "value"] == pytest.approx(
+        kernel_audio_distance(gen["frames"].get("frame_embedding"), ref["frames"].get("frame_embedding")), rel=1e-6)
+    for metric in ("FD", "KAD", "FAD", "KAD_frames", "KL", "IS", "CLAP", "recognition"):
         row = table.loc[metric]
         assert row["ci_low"] <= row["ci_high"] and row["n"] == 30 and row["ci_level"] == 0.95
     assert table.loc["FD", "backbone"] == "embedded_classifier" and table.loc["FAD", "checkpoint"] == "embedded_vggish.ckpt"

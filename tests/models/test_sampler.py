@@ -76,6 +76,29 @@ def test_guidance_changes_the_output():
     assert not torch.allclose(one, three)
 
 
+
+@pytest.mark.parametrize("scale", [4.0, 1.5])
+def test_representation_cfg_is_uncond_plus_w_times_cond_minus_uncond(scale):
+    """The head receives h_u + w·(h_c − h_u), computed here by hand from the two backbone passes;
+    swapping the conditional and unconditional branches gives h_c + w·(h_u − h_c) and fails."""
+    model = tiny_model("energy", perturb=True).eval()
+    with torch.no_grad():
+        model.backbone.fake_latent.add_(1.0)  # make the unconditional branch differ
+    _, _, text = tiny_data(3)
+    received = []
+    sample = model.head.sample
+    model.head.sample = lambda h, *a, **kw: received.append(h.clone()) or sample(h, *a, **kw)
+    cfg = SamplingConfig(iterations=1, cfg_level="representation", cfg_scale=scale, cfg_schedule="constant")
+    sample_tokens(model, text.sequence(), cfg, torch.Generator().manual_seed(0))
+    with torch.no_grad():  # one iteration: every token is produced from the all-masked input
+        b, mask = 3, torch.ones(3, SEQ, dtype=torch.bool)
+        x = torch.zeros(b, SEQ, TOKENS)
+        h_c = model.backbone(x, mask, model.backbone.condition(text.sequence()))
+        h_u = model.backbone(x, mask, model.backbone.null_condition(b))
+    expected = (h_u + scale * (h_c - h_u)).reshape(-1, h_c.shape[-1])
+    assert len(received) == 1 and not torch.allclose(h_c, h_u, atol=1e-3)
+    torch.testing.assert_close(received[0], expected, rtol=1e-5, atol=1e-5)
+
 def test_bad_sampling_settings_are_refused():
     model = tiny_model("energy")
     _, _, text = tiny_data(2)

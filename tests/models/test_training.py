@@ -122,3 +122,29 @@ def test_torchrun_launch_trains_with_two_processes(tmp_path):
     weights, meta = load_weights(job["model"])
     assert meta["train"]["world_size"] == 2 and meta["train"]["steps"] == 4
     assert all(torch.isfinite(v).all() for v in weights.values())
+
+
+def test_frozen_backbone_stays_in_eval_mode_through_training(tmp_path):
+    """With dropout on, a frozen backbone must compute the same h while the head trains as in eval
+    mode (it is the teacher's network); the trainable head keeps training mode."""
+    from audiodear.models.build import build_model, spec_from_preset
+    from tiny import COND_DIM, COND_LEN, SEQ, TOKENS
+
+    torch.manual_seed(0)
+    model = build_model(spec_from_preset("debug", token_dim=TOKENS, seq_len=SEQ, cond_len=COND_LEN, cond_dim=COND_DIM,
+                                         head_kind="energy", attn_dropout=0.3, proj_dropout=0.3))
+    model.backbone.requires_grad_(False)
+    seen = []  # (backbone modes, head modes, inputs, h) at every training forward pass
+    hook = model.backbone.register_forward_hook(lambda m, args, out: seen.append(
+        ({x.training for x in m.modules()}, {x.training for x in model.head.modules()},
+         [a.detach().clone() if torch.is_tensor(a) else a for a in args], out.detach().clone())))
+    _, tokens, text = tiny_data(16)
+    train(model, TeacherObjective(0, 0.1), TokenData(tokens, text.sequence()), _cfg(steps=3), tmp_path / "w",
+          tmp_path / "l.jsonl", "h")
+    hook.remove()
+    assert len(seen) == 3
+    model.eval()
+    for backbone_modes, head_modes, args, h in seen:
+        assert backbone_modes == {False} and head_modes == {True}
+        with torch.no_grad():
+            torch.testing.assert_close(model.backbone(*args), h, rtol=0, atol=0)

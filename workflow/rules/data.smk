@@ -18,11 +18,14 @@ if PLAN.data.kind == "synthetic":
             "../scripts/corpus.py"
 
 else:
+    from audiodear.data.ingest.sources import present_sources
 
     rule ingest:
         input:
             # DVC-tracked inputs: ancient() so that a `dvc pull` (new mtimes) does not rerun.
-            metadata=[ancient(os.path.join(PLAN.data.root, s.metadata)) for s in PLAN.data.sources],
+            # Optional corpora the user does not have are left out here and in the job.
+            metadata=[ancient(os.path.join(PLAN.data.root, s["metadata"]))
+                      for s in present_sources([to_dict(s) for s in PLAN.data.sources], PLAN.data.root)[0]],
         output:
             manifest=f"{R}/data/manifest.csv",
             audio=directory(f"{R}/data/audio"),

@@ -40,6 +40,10 @@ class RealSource:
     audio_dir: str = MISSING
     split: str = MISSING  # train | valid | test
     audio_name: str = "{youtube_id}_{start_time}.wav"  # AudioCaps: file name from CSV fields
+    name: str = ""  # what the corpus is, for logs and the ingest record
+    # An optional source whose metadata file is absent is left out (with a warning) instead of
+    # stopping the run: the paper's training mix lists corpora a user may not have.
+    optional: bool = False
 
 
 @dataclass
@@ -286,7 +290,11 @@ class ReportTable:
     paper: Optional[str] = None  # "<paper>.<table>" in report/paper_numbers.yaml
     metrics: List[str] = field(default_factory=list)
     rows: List[ReportRow] = field(default_factory=list)
-    cited: List[str] = field(default_factory=list)  # the paper's other rows, shown as cited
+    # Rows of published numbers, never ours: a row name of `paper`, or {row, paper} for a row of
+    # another table of paper_numbers.yaml (checked when the table is built).
+    cited: List[Any] = field(default_factory=list)
+    supplementary: List[str] = field(default_factory=list)  # metrics the paper lacks: ours only
+    assumptions: List[str] = field(default_factory=list)  # ids in docs/assumptions.md
 
 
 @dataclass

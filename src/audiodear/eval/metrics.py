@@ -2,9 +2,9 @@
 
 Inputs are feature files (or loaded ``FeatureSet``s) by role:
 
-- ``classifier``: Cnn14 (or the embedded classifier) with ``embedding`` and ``logits`` → FD, KL
+- ``classifier``: Cnn14 (or the embedded classifier) with ``embedding`` and ``logits`` → FD, KAD, KL
   (softmax, and audioldm_eval's sigmoid variant), IS, and event recognition when labels are given;
-- ``frames``: VGGish (or the embedded frame embedder) ``frame_embedding`` → FAD;
+- ``frames``: VGGish (or the embedded frame embedder) ``frame_embedding`` → FAD, KAD_frames;
 - ``clap``: CLAP audio ``embedding``; with ``captions`` (CLAP text embeddings of the test captions)
   → CLAP score of the generated set and of the reference audio (the ground-truth CLAP).
 
@@ -28,6 +28,7 @@ from .clap_score import clap_score
 from .features import FeatureSet, as_feature_set
 from .frechet import frechet_distance_fast, frechet_distance_features
 from .inception_score import inception_score
+from .kad import clip_kernels, counts
 from .kl import kl_divergence
 from .recognition import event_recognition_accuracy
 
@@ -93,7 +94,8 @@ def _fd_rows(gen, ref, prov, bs) -> list[dict]:
     ci = bootstrap_sets(lambda i, j: frechet_distance_fast(xg[i], xr_b[j]), [len(xg), len(xr_b)], paired=paired,
                         **bs.__dict__)
     note = f"dims {xg.shape[1]}; value_check = eigenvalue route" + ("" if fd.agree else " (DISAGREES)")
-    return [_row("FD", fd.value, ci, len(gen), len(ref), prov, fd.value_eig, note)]
+    return [_row("FD", fd.value, ci, len(gen), len(ref), prov, fd.value_eig, note),
+            _kad_row("KAD", xg, xr_b, None, paired, prov, bs, "FD's clip embeddings")]
 
 
 def _fad_rows(gen, ref, prov, bs) -> list[dict]:
@@ -107,7 +109,21 @@ def _fad_rows(gen, ref, prov, bs) -> list[dict]:
                         paired=paired, **bs.__dict__)
     note = (f"{len(fg)} vs {len(fr)} frames pooled; value_check = eigenvalue route"
             + ("" if fad.agree else " (DISAGREES)"))
-    return [_row("FAD", fad.value, ci, len(gen), len(ref), prov, fad.value_eig, note)]
+    frames = (gen.get("frame_clip_index"), ref_b.get("frame_clip_index"), len(gen), len(ref_b))
+    kad = _kad_row("KAD_frames", fg, fr_b, frames, paired, prov, bs,
+                   "FAD's frame embeddings, all frames pooled; a clip is drawn with all its frames")
+    return [_row("FAD", fad.value, ci, len(gen), len(ref), prov, fad.value_eig, note), kad]
+
+
+def _kad_row(metric, xg, xr, frames, paired, prov, bs, features) -> dict:
+    """Kernel audio distance on the features of FD or FAD (supplementary: the papers report none).
+    ``frames``: (clip index of each generated row, of each reference row, clips, clips) for frame
+    embeddings; None when every row is a clip."""
+    cx, cy, n, m = frames if frames is not None else (None, None, len(xg), len(xr))
+    kernels = clip_kernels(xg, xr, cx, cy, (n, m))
+    ci = bootstrap_sets(lambda i, j: kernels.kad(counts(i, n), counts(j, m)), [n, m], paired=paired, **bs.__dict__)
+    return _row(metric, kernels.kad(), ci, n, m, prov, note=f"supplementary: 100 x unbiased MMD^2, RBF kernel, "
+                f"sigma = median reference distance {kernels.sigma:.4g}; on {features}")
 
 
 def listing_order(fs: FeatureSet) -> np.ndarray:

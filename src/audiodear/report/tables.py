@@ -5,6 +5,11 @@ CI) and the latency table; table definitions come from ``params/report`` and the
 from ``paper_numbers.yaml``. For every metric a table shows ours, our 95 % CI, the paper's value
 and the difference (ours − paper). At the embedded scale the difference is not meant to be small
 (another corpus, other backbones); the claims check compares directions instead.
+
+A table may also list ``supplementary`` metrics the papers do not report (ours only, no paper
+column), ``cited`` rows (another system's published numbers, never our measurements, each with its
+source and how its protocol differs from ours) and the ``assumptions`` its rows rest on (ids in
+docs/assumptions.md, linked from the table's notes).
 """
 from __future__ import annotations
 
@@ -15,7 +20,11 @@ import numpy as np
 import pandas as pd
 import yaml
 
-LOWER_IS_BETTER = {"FD", "FAD", "KL", "latency_s"}
+LOWER_IS_BETTER = {"FD", "FAD", "KAD", "KAD_frames", "KL", "latency_s"}
+ASSUMPTIONS_DOC = "docs/assumptions.md"
+# What a supplementary metric is, for the table's notes (the papers define the others).
+SUPPLEMENTARY = {"KAD": "kernel audio distance on FD's clip embeddings",
+                 "KAD_frames": "kernel audio distance on FAD's frame embeddings"}
 
 
 @lru_cache(maxsize=1)
@@ -70,14 +79,53 @@ def latency_lookup(latency: pd.DataFrame | None, systems: dict, batch: int = 8) 
             for name, audio in systems.items() if (part.system == name).any()}
 
 
+def cited_rows(spec: dict) -> list[tuple[str, dict, dict]]:
+    """(name, numbers, source table) of each cited row: a name of the table's own paper rows, or
+    ``{row, paper}`` for a row of another table of ``paper_numbers.yaml``."""
+    out = []
+    for cited in spec.get("cited", []):
+        name, key = (cited, spec.get("paper")) if isinstance(cited, str) else (cited["row"], cited["paper"])
+        table = paper_table(key)
+        if name not in table.get("rows", {}):
+            raise ValueError(f"cited row {name!r} is not in {key} of paper_numbers.yaml")
+        out.append((name, table["rows"][name], table))
+    return out
+
+
+def cited_notes(cited: list[tuple[str, dict, dict]]) -> list[str]:
+    """Where each cited row comes from and how its protocol differs from ours."""
+    if not cited:
+        return []
+    notes = ["cited rows: the cited papers' published numbers, not our measurements"]
+    seen = set()
+    for name, numbers, table in cited:
+        if table.get("protocol") and table["title"] not in seen:
+            seen.add(table["title"])
+            notes.append(f"cited from {table['title']} [source {table['source']}]: {table['protocol']}")
+        if numbers.get("protocol"):
+            notes.append(f"'{name}' (cited): {numbers['protocol']}")
+    return notes
+
+
+def assumption_notes(spec: dict, doc: str = ASSUMPTIONS_DOC) -> list[str]:
+    """A note linking the assumptions the table's rows depend on (anchors in ``doc``)."""
+    ids = spec.get("assumptions", [])
+    if not ids:
+        return []
+    return ["rests on the assumptions " + ", ".join(f"[{a}]({doc}#{a})" for a in ids)
+            + " (choices the paper does not state)"]
+
+
 def build_table(spec: dict, metrics: pd.DataFrame, latency: dict, available: set[str],
-                iterations_of=None) -> tuple[pd.DataFrame, list[str]]:
+                iterations_of=None, assumptions_doc: str = ASSUMPTIONS_DOC) -> tuple[pd.DataFrame, list[str]]:
     """One paper table: rows in spec order; returns the frame and notes (rows left out, sources).
 
-    ``iterations_of(audio)`` gives an audio set's decoding iterations, for rows that name them.
+    ``iterations_of(audio)`` gives an audio set's decoding iterations, for rows that name them;
+    ``assumptions_doc`` is the assumptions register as linked from where the table is written.
     """
     paper = paper_table(spec.get("paper"))
     paper_rows = paper.get("rows", {})
+    supplementary = set(spec.get("supplementary", []))
     values = metric_lookup(metrics)
     notes, rows = [], []
     for row in spec["rows"]:
@@ -98,18 +146,27 @@ def build_table(spec: dict, metrics: pd.DataFrame, latency: dict, available: set
             theirs = ref.get(m, np.nan)
             out[m] = ours
             out[f"{m}_ci"] = f"[{lo:.3g}, {hi:.3g}]" if np.isfinite(lo) else ""
+            if m in supplementary:
+                continue
             out[f"{m}_paper"] = theirs
             out[f"{m}_diff"] = ours - theirs if np.isfinite(ours) and np.isfinite(theirs) else np.nan
         rows.append(out)
-    for cited in spec.get("cited", []):
-        ref = paper_rows.get(cited, {})
-        rows.append({"row": f"{cited} (cited)", "audio": "", **{f"{m}_paper": ref.get(m, np.nan) for m in spec["metrics"]}})
+    cited = cited_rows(spec)
+    for name, ref, _ in cited:
+        rows.append({"row": f"{name} (cited)", "audio": "",
+                     **{f"{m}_paper": ref.get(m, np.nan) for m in spec["metrics"] if m not in supplementary}})
     if paper:
         notes.append(f"paper: {paper.get('title', spec.get('paper'))} [source {paper.get('source', '?')}]")
     elif spec.get("paper"):
         notes.append(f"paper: {spec['paper']} — numbers not recovered by our sources; ours only")
     notes.append("ours: mean over the test set with a 95% percentile-bootstrap CI; diff = ours - paper")
-    columns = ["row"] + [c for m in spec["metrics"] for c in (m, f"{m}_ci", f"{m}_paper", f"{m}_diff")] + ["audio"]
+    if supplementary:
+        notes.append("supplementary, not in the paper (ours only): "
+                     + "; ".join(f"{m} = {SUPPLEMENTARY.get(m, m)}" for m in spec["metrics"] if m in supplementary))
+    notes += cited_notes(cited) + assumption_notes(spec, assumptions_doc)
+    columns = ["row"] + [c for m in spec["metrics"]
+                         for c in ((m, f"{m}_ci") if m in supplementary else (m, f"{m}_ci", f"{m}_paper", f"{m}_diff"))]
+    columns += ["audio"]
     frame = pd.DataFrame(rows, columns=columns)
     if not paper_rows:  # nothing to compare against: keep the table narrow
         frame = frame.drop(columns=[c for c in frame.columns if c.endswith(("_paper", "_diff"))])

@@ -94,7 +94,7 @@ def run(job: dict) -> dict:
         teacher, _ = load_generator(job["teacher"], "cpu")
         model.backbone.load_state_dict(teacher.backbone.state_dict())  # the student starts from the teacher
         if variant["freeze_backbone"]:
-            model.backbone.requires_grad_(False).eval()
+            model.backbone.requires_grad_(False)  # train.loop.train_mode keeps it in eval mode
         objective = StudentObjective(teacher.backbone.to(device), plan.seed, plan.model.cond_drop_prob,
                                      variant["distill_weight"])
     cfg = _train_config(plan, role)

@@ -59,6 +59,19 @@ class _Step(nn.Module):
         return self.objective(self.model, batch, key, self.autocast)
 
 
+def train_mode(model: nn.Module) -> nn.Module:
+    """``model.train()``, except that every submodule whose parameters are all frozen stays in eval
+    mode: a frozen backbone is the teacher's network, so its dropout must stay off while the head
+    trains (``nn.Module.train`` would switch it back on). Modules without parameters of their own
+    (dropout layers) follow their parent."""
+    model.train()
+    for module in model.modules():
+        params = list(module.parameters())
+        if params and not any(p.requires_grad for p in params):
+            module.eval()
+    return model
+
+
 def lr_at(step: int, cfg: TrainConfig) -> float:
     """Linear warm-up, then constant (MAR's schedule after warm-up)."""
     return cfg.lr * min(1.0, (step + 1) / max(1, cfg.warmup_steps))
@@ -72,7 +85,7 @@ def train(model: nn.Module, objective, data: TokenData, cfg: TrainConfig, workdi
     if cfg.batch_size % (world * cfg.grad_accum):
         raise ValueError(f"batch size {cfg.batch_size} is not divisible by {world} processes x {cfg.grad_accum} accumulation steps")
     micro_global = cfg.batch_size // cfg.grad_accum
-    model.to(device).train()
+    train_mode(model.to(device))
     params = [p for p in model.parameters() if p.requires_grad]
     opt = torch.optim.AdamW(params, lr=cfg.lr, betas=tuple(cfg.betas), weight_decay=cfg.weight_decay)
     ema = EMA(model, cfg.ema_decay)

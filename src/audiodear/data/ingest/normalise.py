@@ -19,7 +19,7 @@ from ...errors import AudioError, ManifestError
 from ...utils.atomic import write_csv
 from ...utils.hashing import sha256_file
 from ..manifest import write_manifest
-from .sources import READERS, Problem
+from .sources import READERS, Problem, present_sources
 
 log = logging.getLogger(__name__)
 REPORT_COLUMNS = ["file", "row", "id", "field", "problem"]
@@ -27,10 +27,13 @@ REPORT_COLUMNS = ["file", "row", "id", "field", "problem"]
 
 def ingest(sources: list[dict], data_root: str | Path, out_audio: str | Path, manifest_path: str | Path,
            report_path: str | Path, sample_rate: int, mode: str = "strict") -> list[dict]:
-    """Normalise every source; return the manifest rows written."""
+    """Normalise every source present (see ``present_sources``); return the manifest rows written."""
     root, out_audio = Path(data_root), Path(out_audio)
     problems: list[Problem] = []
     records = []
+    sources, absent = present_sources(sources, root)
+    for src in absent:
+        log.warning("optional source %s left out: %s not found", src.get("name") or src["metadata"], root / src["metadata"])
     for src in sources:
         audio_dir = root / src["audio_dir"]
         meta = root / src["metadata"]

@@ -171,3 +171,14 @@ def read_wavcaps(path: Path, audio_dir: Path, split: str) -> Parsed:
 
 
 READERS = {"audiocaps": read_audiocaps, "clotho": read_clotho, "wavcaps": read_wavcaps}
+
+
+def present_sources(sources: list, data_root: str | Path) -> tuple[list, list]:
+    """(sources to ingest, optional sources left out because their metadata file is absent).
+    A required source is always kept: its absence is reported as a problem of the input data."""
+    used, absent = [], []
+    for src in sources:
+        missing = src.get("optional", False) and not (Path(data_root) / src["metadata"]).is_file()
+        (absent if missing else used).append(src)
+    return used, absent
+
