@@ -19,7 +19,7 @@ import pandas as pd
 
 from ..errors import InputError
 from .bootstrap import frames_of
-from .features import FeatureSet, load_features
+from .features import load_features
 from .frechet import frechet_distance_fast
 from .inception_score import inception_score
 from .paired import bootstrap_values, gain_from_values, mean_stat

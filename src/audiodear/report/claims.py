@@ -31,7 +31,7 @@ import numpy as np
 import pandas as pd
 
 from ..eval.paired import PairedGain, clips_needed, mean_stat, paired_gain, show_needed, verdict
-from ..eval.set_statistics import HIGHER_IS_BETTER, ClipEvidence
+from ..eval.set_statistics import ClipEvidence
 from .claim_plan import Claim
 
 MIN_TIMING_PAIRS = 5  # the speed claim is decided on at least this many (batch size, repeat) pairs
