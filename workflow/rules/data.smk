@@ -21,8 +21,10 @@ else:
 
     rule ingest:
         input:
-            # DVC-tracked inputs: ancient() so that a `dvc pull` (new mtimes) does not rerun.
-            metadata=[ancient(os.path.join(PLAN.data.root, s.metadata)) for s in PLAN.data.sources],
+            # DVC-tracked inputs: ancient() so that a `dvc pull` (new mtimes) does not rerun. Optional
+            # sources that are absent are left out; a required one that is absent stops the DAG build
+            # with a message naming the source (metadata_inputs).
+            metadata=lambda wildcards: [ancient(p) for p in metadata_inputs(PLAN.data)],
         output:
             manifest=f"{R}/data/manifest.csv",
             audio=directory(f"{R}/data/audio"),

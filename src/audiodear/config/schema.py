@@ -40,6 +40,7 @@ class RealSource:
     audio_dir: str = MISSING
     split: str = MISSING  # train | valid | test
     audio_name: str = "{youtube_id}_{start_time}.wav"  # AudioCaps: file name from CSV fields
+    optional: bool = False  # true: a missing metadata file leaves this source out instead of stopping the run
 
 
 @dataclass

@@ -34,6 +34,9 @@ def ingest(sources: list[dict], data_root: str | Path, out_audio: str | Path, ma
     for src in sources:
         audio_dir = root / src["audio_dir"]
         meta = root / src["metadata"]
+        if src.get("optional") and not meta.is_file():
+            log.info("optional source %s (%s, split %s) is absent; left out", meta, src["format"], src["split"])
+            continue
         if src["format"] == "audiocaps":
             parsed = READERS["audiocaps"](meta, audio_dir, src["split"], src.get("audio_name", "{youtube_id}_{start_time}.wav"))
         else:
