@@ -1,8 +1,9 @@
 """Readers for the captioned corpora users bring: AudioCaps, Clotho and WavCaps metadata.
 
 Each reader turns one metadata file into ``Record``s (clip id, audio file, captions) and reports
-every row it cannot use as a ``Problem`` naming the file, row and field. Readers never touch the
-audio; ``normalise.py`` does.
+every row it cannot use as a ``Problem`` naming the file, row and field. An invalid UTF-8 byte
+costs only the row (or WavCaps entry) that holds it. Readers never touch the audio;
+``normalise.py`` does.
 """
 from __future__ import annotations
 
