@@ -181,3 +181,46 @@ def test_paper_preset_lists_the_papers_data_sources():
     assert any(n.startswith("WavCaps") for n in names) and any(n.startswith("AudioSet") for n in names)
     assert all(s.optional for s in sources if not s.name.startswith("AudioCaps"))
     assert not any(s.optional for s in sources if s.name.startswith("AudioCaps"))
+
+
+def test_bad_byte_quarantines_only_its_row(tmp_path):
+    for name in ("a", "b", "c"):
+        _wav(tmp_path / f"ac/audio/{name}_0.wav")
+    src = _audiocaps(tmp_path, [(1, "a", 0, "a dog barks"), (2, "b", 0, "a cat meows"), (3, "c", 0, "rain falls")])
+    meta = tmp_path / "ac/test.csv"
+    raw = meta.read_bytes()
+    meta.write_bytes(raw.replace(b"cat", b"c\xffat"))
+    offset = raw.index(b"cat") + 1
+    rows = _run(tmp_path, [src], mode="lenient")
+    assert [r["id"] for r in rows] == ["a_0", "c_0"]
+    report = (tmp_path / "out/report.csv").read_text().splitlines()
+    assert len(report) == 2 and f"invalid UTF-8 at byte {offset} (line 3)" in report[1]
+    assert "ac/test.csv,3," in report[1] and ",encoding," in report[1]
+
+
+def test_strict_mode_lists_every_bad_row(tmp_path):
+    for name in ("a", "b", "c"):
+        _wav(tmp_path / f"ac/audio/{name}_0.wav")
+    src = _audiocaps(tmp_path, [(1, "a", 0, "a dog barks"), (2, "b", 0, "a cat meows"), (3, "c", 0, " ")])
+    meta = tmp_path / "ac/test.csv"
+    meta.write_bytes(meta.read_bytes().replace(b"dog", b"d\xfeog").replace(b"cat", b"c\xffat"))
+    with pytest.raises(ManifestError, match=r"3 problem\(s\)") as err:
+        _run(tmp_path, [src])
+    text = str(err.value)
+    assert "row 2: field 'encoding'" in text and "row 3: field 'encoding'" in text and "row 4 (id=c)" in text
+
+
+def test_bad_byte_in_header_or_json_entry(tmp_path):
+    (tmp_path / "clotho").mkdir()
+    (tmp_path / "clotho/dev.csv").write_bytes(b"file_n\xffame,caption_1\na.wav,a sound\n")
+    cl = {"format": "clotho", "metadata": "clotho/dev.csv", "audio_dir": "clotho/dev", "split": "train"}
+    _wav(tmp_path / "wc/fs/1.flac")
+    _wav(tmp_path / "wc/fs/2.flac")
+    doc = json.dumps({"data": [{"id": "1", "caption": "an engine BAD"}, {"id": "2", "caption": "wind"}]})
+    (tmp_path / "wc/fs.json").write_bytes(doc.encode().replace(b"BAD", b"\xc3\x28"))
+    wc = {"format": "wavcaps", "metadata": "wc/fs.json", "audio_dir": "wc/fs", "split": "train"}
+    rows = _run(tmp_path, [cl, wc], mode="lenient")
+    assert [r["id"] for r in rows] == ["2"]
+    report = (tmp_path / "out/report.csv").read_text()
+    assert "clotho/dev.csv,1,,header,invalid UTF-8 at byte 6 (line 1)" in report
+    assert "wc/fs.json,data[0],,caption,invalid UTF-8 bytes" in report

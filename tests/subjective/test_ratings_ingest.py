@@ -128,3 +128,29 @@ def test_no_ratings_table(tmp_path):
     csv = pd.read_csv(stem.with_suffix(".csv"))
     assert csv.System.tolist() == ["S1", "S2"] and set(csv.REL) == {"no ratings"}
     assert stem.with_suffix(".tex").is_file() and stem.with_suffix(".png").is_file()
+
+
+@pytest.mark.parametrize("name,doc,problem,blinded,action", [
+    ("x_outside.json", export("xavier", extra_trials=[{"blinded_id": "t_other", "rel": 3, "ovl": 3}]),
+     "unknown_trial", "t_other", "trial ignored"),
+    ("x_twice.json", export("xavier", extra_trials=[{"blinded_id": "t3", "rel": 1, "ovl": 1}]),
+     "duplicate_trial", "t3", "trial ignored"),
+    ("x_range.json", export("xavier", {**GOOD, "t4": (2, 0)}), "invalid_value", "t4", "trial ignored"),
+    ("x_bool.json", export("xavier", {**GOOD, "t4": (True, 2)}), "invalid_value", "t4", "trial ignored"),
+    ("x_bundle.json", export("xavier", bundle="bOTHER"), "wrong_bundle", None, "file excluded"),
+])
+def test_a_bad_file_is_named_and_loses_nothing_already_ingested(tmp_path, name, doc, problem, blinded, action):
+    d = tmp_path / "ratings"
+    d.mkdir()
+    (d / "a_alice.json").write_text(json.dumps(export("alice")))
+    (d / "b_dave.json").write_text(json.dumps(export("dave", {**GOOD, "t1": (1, 2)})))
+    before = ingest(d, KEY)
+    (d / name).write_text(json.dumps(doc))
+    after = ingest(d, KEY)
+    got = after.problems[after.problems.file == name]
+    assert [problem, blinded, action] in got[["problem", "blinded_id", "action"]].values.tolist()
+    assert (got.rater_id == "xavier").all()
+    # The ratings of the files ingested before are all still there, unchanged.
+    kept = after.ratings[after.ratings.file != name].reset_index(drop=True)
+    pd.testing.assert_frame_equal(kept, before.ratings.reset_index(drop=True))
+    assert before.problems.empty and set(after.included) >= {"alice", "dave"}

@@ -5,6 +5,7 @@ import re
 from audiodear.config import compose, load, to_dict
 from audiodear.config.variants import sampling_of, student_runs, student_setting, student_variant, teacher_setting
 from audiodear.report.claim_plan import resolve_claims
+from audiodear.data.ingest.present import metadata_inputs
 
 
 def _load_plan():

@@ -18,14 +18,12 @@ if PLAN.data.kind == "synthetic":
             "../scripts/corpus.py"
 
 else:
-    from audiodear.data.ingest.sources import present_sources
-
     rule ingest:
         input:
-            # DVC-tracked inputs: ancient() so that a `dvc pull` (new mtimes) does not rerun.
-            # Optional corpora the user does not have are left out here and in the job.
-            metadata=[ancient(os.path.join(PLAN.data.root, s["metadata"]))
-                      for s in present_sources([to_dict(s) for s in PLAN.data.sources], PLAN.data.root)[0]],
+            # DVC-tracked inputs: ancient() so that a `dvc pull` (new mtimes) does not rerun. Optional
+            # sources that are absent are left out; a required one that is absent stops the DAG build
+            # with a message naming the source (metadata_inputs).
+            metadata=lambda wildcards: [ancient(p) for p in metadata_inputs(PLAN.data)],
         output:
             manifest=f"{R}/data/manifest.csv",
             audio=directory(f"{R}/data/audio"),

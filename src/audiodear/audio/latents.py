@@ -17,7 +17,7 @@ import shutil
 from pathlib import Path
 
 import torch
-from safetensors import safe_open
+from safetensors import SafetensorError, safe_open
 from safetensors.torch import save_file
 from tqdm import tqdm
 
@@ -88,9 +88,14 @@ def load_latents(folder: str | Path, ids: list[str] | None = None) -> tuple[list
     index = json.loads((folder / "index.json").read_text())
     tensors: dict[str, torch.Tensor] = {}
     for name in index["shards"]:
-        with safe_open(str(folder / name), framework="pt") as f:
-            for key in f.keys():
-                tensors[key] = f.get_tensor(key)
+        try:
+            with safe_open(str(folder / name), framework="pt") as f:
+                for key in f.keys():
+                    tensors[key] = f.get_tensor(key)
+        except (SafetensorError, OSError) as err:
+            # A truncated or missing shard is refused, never read in part: rerun the extraction.
+            raise ManifestError(f"{folder / name}: unreadable latent shard ({err}); delete {folder} "
+                                f"and rerun the latent extraction") from None
     ids = index["ids"] if ids is None else ids
     missing = [i for i in ids if i not in tensors]
     if missing:

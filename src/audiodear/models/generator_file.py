@@ -10,9 +10,10 @@ import json
 from pathlib import Path
 
 import torch
-from safetensors import safe_open
+from safetensors import SafetensorError, safe_open
 from safetensors.torch import save_file
 
+from ..errors import CheckpointError
 from ..utils.atomic import atomic_path
 from ..utils.checkpoint_check import load_state
 from ..utils.checkpoint_files import record_files
@@ -28,14 +29,21 @@ def save_weights(path: str | Path, weights: dict[str, torch.Tensor], meta: dict)
 
 def weights_meta(path: str | Path) -> dict:
     """The JSON metadata of a final model file, without reading its tensors."""
-    with safe_open(str(path), framework="pt") as f:
-        return {k: json.loads(v) for k, v in (f.metadata() or {}).items()}
+    try:
+        with safe_open(str(path), framework="pt") as f:
+            return {k: json.loads(v) for k, v in (f.metadata() or {}).items()}
+    except (SafetensorError, OSError) as err:
+        raise CheckpointError(f"{path}: unreadable model file ({err})") from None
 
 
 def load_weights(path: str | Path) -> tuple[dict[str, torch.Tensor], dict]:
-    with safe_open(str(path), framework="pt") as f:
-        meta = {k: json.loads(v) for k, v in (f.metadata() or {}).items()}
-        return {k: f.get_tensor(k) for k in f.keys()}, meta
+    """Weights and metadata of a final model file; a truncated file is refused (CheckpointError)."""
+    try:
+        with safe_open(str(path), framework="pt") as f:
+            meta = {k: json.loads(v) for k, v in (f.metadata() or {}).items()}
+            return {k: f.get_tensor(k) for k in f.keys()}, meta
+    except (SafetensorError, OSError) as err:
+        raise CheckpointError(f"{path}: unreadable model file ({err})") from None
 
 
 def load_generator(path: str | Path, device: str = "cpu"):

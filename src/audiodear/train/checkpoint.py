@@ -10,9 +10,10 @@ import json
 from pathlib import Path
 
 import torch
-from safetensors import safe_open
+from safetensors import SafetensorError, safe_open
 from safetensors.torch import save_file
 
+from ..errors import CheckpointError
 from ..utils.atomic import atomic_path
 from ..utils.checkpoint_check import check_keys, load_state
 
@@ -56,8 +57,13 @@ def save_checkpoint(path: str | Path, *, model: torch.nn.Module, ema: dict | Non
 
 
 def checkpoint_hash(path: str | Path) -> str:
-    with safe_open(str(path), framework="pt") as f:
-        return (f.metadata() or {}).get("config_hash", "")
+    """The configuration hash a checkpoint was written for; CheckpointError if the file is unreadable
+    (truncated by a crash, say: safetensors checks that the data covers every tensor the header lists)."""
+    try:
+        with safe_open(str(path), framework="pt") as f:
+            return (f.metadata() or {}).get("config_hash", "")
+    except (SafetensorError, OSError) as err:
+        raise CheckpointError(f"{path}: unreadable training checkpoint ({err})") from None
 
 
 def load_checkpoint(path: str | Path, *, model: torch.nn.Module, ema: dict | None, optimizer,

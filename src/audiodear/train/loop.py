@@ -4,8 +4,9 @@ AdamW with linear warm-up, EMA, gradient clipping, gradient accumulation, bf16 a
 device supports it, and data-parallel training over ``torchrun`` processes (gloo on CPU, NCCL on
 GPU). A checkpoint (safetensors, with optimizer and RNG state) is written every
 ``checkpoint_every`` steps and at the end; a run finding one resumes from it and, on CPU, ends
-with the same weights as an uninterrupted run. A non-finite loss stops the run with a clear error
-and leaves the last good checkpoint in place. Losses go to a JSON-lines log the DAG declares.
+with the same weights as an uninterrupted run (also after kill -9). A checkpoint a crash left
+unreadable is set aside and rebuilt, never read in part. A non-finite loss stops the run with a
+clear error and leaves the last good checkpoint in place. Losses go to a JSON-lines log the DAG declares.
 """
 from __future__ import annotations
 
@@ -20,7 +21,7 @@ import torch
 import torch.distributed as dist
 from torch import nn
 
-from ..errors import TrainingError
+from ..errors import CheckpointError, TrainingError
 from .checkpoint import checkpoint_hash, load_checkpoint, save_checkpoint
 from .data import TokenData
 from .ema import EMA
@@ -99,12 +100,8 @@ def train(model: nn.Module, objective, data: TokenData, cfg: TrainConfig, workdi
     workdir = Path(workdir)
     ckpt = workdir / CHECKPOINT
     start = 0
-    if ckpt.is_file() and checkpoint_hash(ckpt) != config_hash:
-        # Written for another configuration (the rule reruns because its config changed): keep it
-        # under another name and start over.
-        stale = ckpt.with_name(f"ckpt-{checkpoint_hash(ckpt)[:12]}.safetensors")
-        ckpt.rename(stale)
-        log.warning("checkpoint %s belongs to another configuration; kept as %s, starting over", ckpt, stale)
+    if ckpt.is_file():
+        _set_aside_unusable(ckpt, config_hash)
     if ckpt.is_file():
         start = load_checkpoint(ckpt, model=model, ema=ema.shadow, optimizer=opt, config_hash=config_hash)
         ema.updates = start  # one EMA update per step: the warm-up continues where it stopped
@@ -114,9 +111,7 @@ def train(model: nn.Module, objective, data: TokenData, cfg: TrainConfig, workdi
     running_log = workdir / "loss.jsonl"
     if rank == 0:
         workdir.mkdir(parents=True, exist_ok=True)
-        kept = [ln for ln in (running_log.read_text().splitlines() if running_log.is_file() else [])
-                if start and json.loads(ln)["step"] <= start]
-        running_log.write_text("".join(ln + "\n" for ln in kept))
+        write_text(running_log, "".join(ln + "\n" for ln in _log_lines_upto(running_log, start)))
     t0, last = time.time(), {}
     for step in range(start, cfg.steps):
         for group in opt.param_groups:
@@ -155,3 +150,36 @@ def train(model: nn.Module, objective, data: TokenData, cfg: TrainConfig, workdi
         write_text(loss_log, running_log.read_text())
     return {"steps": cfg.steps, "resumed_from": start, "precision": precision, "seconds": time.time() - t0, "last": last,
             "ema": ema.shadow, "world_size": world}
+
+
+def _set_aside_unusable(ckpt: Path, config_hash: str) -> None:
+    """Rename a checkpoint this run cannot resume from, and keep it: one written for another
+    configuration (the rule reruns because its config changed) or one a crash left unreadable
+    (never read; the run starts over and rebuilds it)."""
+    try:
+        found = checkpoint_hash(ckpt)
+    except CheckpointError as err:
+        aside = ckpt.with_name("ckpt-unreadable.safetensors")
+        ckpt.replace(aside)
+        log.warning("%s; kept as %s, starting over", err, aside)
+        return
+    if found != config_hash:
+        stale = ckpt.with_name(f"ckpt-{found[:12]}.safetensors")
+        ckpt.rename(stale)
+        log.warning("checkpoint %s belongs to another configuration; kept as %s, starting over", ckpt, stale)
+
+
+def _log_lines_upto(path: Path, step: int) -> list[str]:
+    """Loss-log lines up to the resumed step. Lines past it are dropped, and so is a line a kill cut
+    short (only the last one can be, and it comes after the checkpoint)."""
+    if not step or not path.is_file():
+        return []
+    kept = []
+    for line in path.read_text().splitlines():
+        try:
+            entry = json.loads(line)
+        except json.JSONDecodeError:
+            continue
+        if entry["step"] <= step:
+            kept.append(line)
+    return kept

@@ -1,8 +1,9 @@
 """Readers for the captioned corpora users bring: AudioCaps, Clotho and WavCaps metadata.
 
 Each reader turns one metadata file into ``Record``s (clip id, audio file, captions) and reports
-every row it cannot use as a ``Problem`` naming the file, row and field. Readers never touch the
-audio; ``normalise.py`` does.
+every row it cannot use as a ``Problem`` naming the file, row and field. An invalid UTF-8 byte
+costs only the row (or WavCaps entry) that holds it. Readers never touch the audio;
+``normalise.py`` does.
 """
 from __future__ import annotations
 
@@ -43,17 +44,46 @@ class Parsed:
     problems: list[Problem] = field(default_factory=list)
 
 
-def _decode(path: Path, parsed: Parsed) -> str | None:
+@dataclass
+class Text:
+    """A metadata file decoded as UTF-8; invalid bytes are kept as lone surrogates (surrogateescape)
+    so that one bad byte spoils only the row that holds it. ``bad`` maps line -> byte offset of the
+    first invalid byte on that line."""
+
+    body: str
+    bad: dict[int, int]
+
+    def bad_bytes(self, first: int, last: int) -> str | None:
+        """A message for the first invalid byte on lines first..last, or None."""
+        for line in range(first, last + 1):
+            if line in self.bad:
+                return f"invalid UTF-8 at byte {self.bad[line]} (line {line})"
+        return None
+
+
+def _has_bad_bytes(value) -> bool:
+    if isinstance(value, list):  # surplus CSV fields land in one list
+        return any(_has_bad_bytes(v) for v in value)
+    return isinstance(value, str) and any("\udc80" <= c <= "\udcff" for c in value)
+
+
+def _decode(path: Path, parsed: Parsed) -> Text | None:
     if not path.is_file():
         parsed.problems.append(Problem(str(path), "-", "metadata", "metadata file not found"))
         return None
     raw = path.read_bytes()
     try:
-        return raw.decode("utf-8-sig")
-    except UnicodeDecodeError as err:
-        line = raw[: err.start].count(b"\n") + 1
-        parsed.problems.append(Problem(str(path), str(line), "encoding", f"invalid UTF-8 at byte {err.start} (line {line})"))
-        return None
+        return Text(raw.decode("utf-8-sig"), {})
+    except UnicodeDecodeError:
+        pass
+    bad, offset = {}, 0
+    for number, line in enumerate(raw.splitlines(keepends=True), start=1):
+        try:
+            line.decode("utf-8-sig" if number == 1 else "utf-8")
+        except UnicodeDecodeError as err:
+            bad[number] = offset + err.start
+        offset += len(line)
+    return Text(raw.decode("utf-8-sig", errors="surrogateescape"), bad)
 
 
 def _safe_name(name: str) -> bool:
@@ -72,13 +102,25 @@ def _clean_id(text: str) -> str:
     return out.lstrip("._-") or "clip"
 
 
-def _rows(path: Path, text: str, required: list[str], parsed: Parsed):
-    reader = csv.DictReader(io.StringIO(text))
-    missing = [c for c in required if c not in (reader.fieldnames or [])]
+def _rows(path: Path, text: Text, required: list[str], parsed: Parsed):
+    """(line, row) of every CSV row without invalid bytes; each row with them is one problem."""
+    reader = csv.DictReader(io.StringIO(text.body, newline=""))
+    header = reader.fieldnames or []
+    if any(_has_bad_bytes(name) for name in header):
+        parsed.problems.append(Problem(str(path), "1", "header", f"{text.bad_bytes(1, 1)}; the header is unusable"))
+        return
+    missing = [c for c in required if c not in header]
     if missing:
         parsed.problems.append(Problem(str(path), "1", ",".join(missing), "column(s) missing from the header"))
         return
-    yield from enumerate(reader, start=2)
+    first = reader.line_num + 1
+    for row in reader:
+        line = reader.line_num  # physical line where the row ends (a quoted field may span lines)
+        if any(_has_bad_bytes(v) for v in row.values()):
+            parsed.problems.append(Problem(str(path), str(line), "encoding", text.bad_bytes(first, line) or "invalid UTF-8"))
+        else:
+            yield line, row
+        first = line + 1
 
 
 def read_audiocaps(path: Path, audio_dir: Path, split: str, audio_name: str) -> Parsed:
@@ -142,7 +184,7 @@ def read_wavcaps(path: Path, audio_dir: Path, split: str) -> Parsed:
     if text is None:
         return parsed
     try:
-        doc = json.loads(text)
+        doc = json.loads(text.body)
     except json.JSONDecodeError as err:
         parsed.problems.append(Problem(str(path), str(err.lineno), "json", f"not valid JSON: {err.msg}"))
         return parsed
@@ -153,6 +195,10 @@ def read_wavcaps(path: Path, audio_dir: Path, split: str) -> Parsed:
     for i, item in enumerate(items):
         if not isinstance(item, dict) or "id" not in item:
             parsed.problems.append(Problem(str(path), f"data[{i}]", "id", "entry without an id"))
+            continue
+        spoilt = [k for k, v in item.items() if _has_bad_bytes(k) or _has_bad_bytes(v)]
+        if spoilt:
+            parsed.problems.append(Problem(str(path), f"data[{i}]", spoilt[0], "invalid UTF-8 bytes in this entry"))
             continue
         raw_id = str(item["id"])
         name = str(item.get("audio") or item.get("file_name") or item.get("wav") or raw_id)
