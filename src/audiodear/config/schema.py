@@ -100,7 +100,7 @@ class Vocoder:
     kind: str = "griffin_lim"  # griffin_lim | hifigan
     path: Optional[str] = None  # hifigan: the vocoder folder
     n_iter: int = 16  # griffin_lim iterations
-    inverse_iterations: int = 50  # griffin_lim: non-negative mel-inverse updates before phase retrieval
+    inverse_iterations: int = 25  # griffin_lim: non-negative mel-inverse updates before phase retrieval
 
 
 @dataclass
