@@ -12,6 +12,12 @@ import tempfile
 from pathlib import Path
 from typing import Any, Iterator
 
+# mkstemp creates its file readable by the owner only; a finished output gets the mode any new
+# file would (0666 less the umask), so results on a shared disk stay readable by the group.
+_UMASK = os.umask(0o022)
+os.umask(_UMASK)
+FILE_MODE = 0o666 & ~_UMASK
+
 
 @contextlib.contextmanager
 def atomic_path(dest: str | os.PathLike, suffix: str = "") -> Iterator[Path]:
@@ -29,6 +35,7 @@ def atomic_path(dest: str | os.PathLike, suffix: str = "") -> Iterator[Path]:
         yield tmp_path
         with open(tmp_path, "rb+") as fh:
             os.fsync(fh.fileno())
+        os.chmod(tmp_path, FILE_MODE)
         os.replace(tmp_path, dest)
     finally:
         if tmp_path.exists():
