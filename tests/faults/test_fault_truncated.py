@@ -12,7 +12,7 @@ from audiodear.audio.mel import MelConfig
 from audiodear.audio.vae import LatentCodec, build_vae
 from audiodear.errors import CheckpointError, ManifestError
 from audiodear.eval.features import FeatureFileError, FeatureSet, load_features, save_features
-from audiodear.train.checkpoint import load_weights, save_weights
+from audiodear.models.generator_file import load_weights, save_weights
 from audiodear.train.loop import CHECKPOINT
 from tiny_training import run
 
