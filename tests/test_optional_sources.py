@@ -31,7 +31,7 @@ def test_missing_required_source_is_named_at_dag_build(workflow_copy):
 
 def test_optional_missing_source_is_left_out(workflow_copy):
     _test_split_only(workflow_copy / "data")
-    params = workflow_copy / "params/data/audiocaps.yaml"
+    params = workflow_copy / "params/data/paper.yaml"  # the paper preset's sources
     text = params.read_text()
     for split in ("train", "valid"):
         text = text.replace(f"split: {split}}}", f"split: {split}, optional: true}}")

@@ -35,7 +35,7 @@ class Job:
         torch.set_num_threads(self.threads)
         seed_everything(int(self.plan.seed))
         self.log = logging.getLogger(f"audiodear.{smk.rule}")
-        self.device = resolve_device(self.plan.device)
+        self.device = resolve_device(self.plan.get("device", "auto"))  # plans of single-stage tests may omit it
         # Decided once per job, after the thread count is set (the probe runs at the job's threads).
         self.auto_precision = auto_precision(torch.device(self.device).type)
         self.log.info("rule %s %s threads=%d device=%s precision auto=%s (%s)", smk.rule, self.wildcards, self.threads,
