@@ -38,8 +38,9 @@ class Job:
         self.device = resolve_device(self.plan.get("device", "auto"))  # plans of single-stage tests may omit it
         # Decided once per job, after the thread count is set (the probe runs at the job's threads).
         self.auto_precision = auto_precision(torch.device(self.device).type)
-        self.log.info("rule %s %s threads=%d device=%s precision auto=%s (%s)", smk.rule, self.wildcards, self.threads,
-                      self.device, self.auto_precision.used, self.auto_precision.reason)
+        self.log.info("rule %s %s threads=%d device=%s precision auto=%s (%s; probe %s)", smk.rule, self.wildcards,
+                      self.threads, self.device, self.auto_precision.used, self.auto_precision.reason,
+                      self.auto_precision.bf16_speedup)
 
     @property
     def input(self):
