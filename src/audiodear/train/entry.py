@@ -112,8 +112,11 @@ def run(job: dict) -> dict:
         weights = summary.pop("ema")
         if variant is not None and variant["freeze_backbone"]:  # a frozen backbone is the teacher's, bit for bit
             weights.update({f"backbone.{k}": v for k, v in model.backbone.state_dict().items()})
+        # No run time in the file (it is in the training log): the model file's bytes, and so the
+        # sha256 that jobs reading it record in their provenance, depend only on what was trained.
+        trained = {k: v for k, v in summary.items() if k != "seconds"}
         meta = {"spec": spec.to_dict(), "role": role, "variant": job.get("variant"), "text_set": text_set,
-                "latent_shape": index["latent_shape"], "patch": index["patch"], "train": {**summary, "clips": len(ids)}}
+                "latent_shape": index["latent_shape"], "patch": index["patch"], "train": {**trained, "clips": len(ids)}}
         if init is not None:  # the MAR initialisation travels with the model file into provenance
             meta["init"] = init
         save_weights(job["model"], weights, meta)
