@@ -25,8 +25,10 @@ TIMEOUT_S = 1200
 # Fields of JSON records (provenance.json, training and generation reports, safetensors metadata)
 # that differ between two runs of the same job: when it ran, and where (the SLURM job and host);
 # durations (keys naming "seconds") are set aside too, and so is the bf16 probe's measured speed-up
-# (the precision it decided is compared).
-VOLATILE_PROVENANCE = {"time", "slurm_job_id", "host", "hostname", "bf16_speedup"}
+# (the precision it decided is compared), and the checksums of the files a job read: our own model
+# files among them are compared tensor by tensor below, while their bytes still differ between two
+# runs.
+VOLATILE_PROVENANCE = {"time", "slurm_job_id", "host", "hostname", "bf16_speedup", "checkpoints"}
 # Files whose content measures the run itself (wall-clock timings: a latency benchmark, the tables
 # that print it, `benchmark:` files), as glob patterns relative to the workflow folder. They must
 # exist after both runs; their bytes are not compared: the latency stage and what prints its
