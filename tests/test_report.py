@@ -46,15 +46,34 @@ def test_iteration_rows_take_the_set_that_decodes_in_that_many_iterations():
                      {"label": "64 iterations", "audio": ["teacher/main/iter64", "teacher/main/main"], "iterations": 64},
                      {"label": "32 iterations", "audio": ["teacher/main/iter32", "teacher/main/main"], "iterations": 32}]}
     m = _metrics({("teacher/main/main", "FD"): 1.0, ("teacher/main/iter16", "FD"): 2.0, ("teacher/main/iter64", "FD"): 3.0})
-    embedded = {"main": 16, "iter64": 64}
+    embedded = {"main": {"iterations": 16}, "iter64": {"iterations": 64}}
     frame, notes = build_table(spec, m, {}, {"teacher/main/main", "teacher/main/iter64"},
                                lambda a: embedded[a.split("/")[-1]])
     assert list(zip(frame.row, frame.audio)) == [("16 iterations", "teacher/main/main"), ("64 iterations", "teacher/main/iter64")]
     assert any("32 iterations' left out" in n and "at 32 iterations" in n for n in notes)
-    paper = {"main": 64, "iter16": 16}
+    paper = {"main": {"iterations": 64}, "iter16": {"iterations": 16}}
     frame, _ = build_table(spec, m, {}, {"teacher/main/main", "teacher/main/iter16"}, lambda a: paper[a.split("/")[-1]])
     assert list(zip(frame.row, frame.audio, frame.FD)) == [("16 iterations", "teacher/main/iter16", 2.0),
                                                            ("64 iterations", "teacher/main/main", 1.0)]
+
+
+def test_step_rows_take_the_set_with_that_many_diffusion_steps():
+    """The embedded teacher's main setting takes 50 diffusion steps and the paper's 100: each
+    experiment's step rows find main for its own count and the named ablation setting for the other."""
+    spec = {"title": "t", "paper": None, "metrics": ["FD"],
+            "rows": [{"label": "50 steps", "audio": ["teacher/main/steps50", "teacher/main/main"], "diffusion_steps": 50},
+                     {"label": "100 steps", "audio": ["teacher/main/steps100", "teacher/main/main"], "diffusion_steps": 100}]}
+    m = _metrics({("teacher/main/main", "FD"): 1.0, ("teacher/main/steps50", "FD"): 2.0, ("teacher/main/steps100", "FD"): 3.0})
+    settings = {"main": {"iterations": 16, "diffusion_steps": 50}, "steps100": {"iterations": 16, "diffusion_steps": 100}}
+    frame, _ = build_table(spec, m, {}, {"teacher/main/main", "teacher/main/steps100"}, lambda a: settings[a.split("/")[-1]])
+    assert list(zip(frame.row, frame.audio, frame.FD)) == [("50 steps", "teacher/main/main", 1.0),
+                                                           ("100 steps", "teacher/main/steps100", 3.0)]
+    settings = {"main": {"iterations": 64, "diffusion_steps": 100}, "steps50": {"iterations": 64, "diffusion_steps": 50}}
+    frame, notes = build_table(spec, m, {}, {"teacher/main/main"}, lambda a: settings[a.split("/")[-1]])
+    assert list(frame.audio) == ["teacher/main/main"]
+    assert any("'50 steps' left out" in n and "at 50 diffusion steps" in n for n in notes)
+    with pytest.raises(ValueError, match="diffusion_steps"):
+        build_table(spec, m, {}, {"teacher/main/main"})
 
 
 def test_latency_column_comes_from_the_latency_stage():

@@ -17,7 +17,7 @@ latency = latency_lookup(pd.read_csv(job.input.latency), dict(job.params.latency
 # The assumptions register as a link from where the table is written (the workflow runs in the repository root).
 doc = os.path.relpath(ASSUMPTIONS_DOC, Path(job.output[0]).parent)
 frame, notes = build_table(spec, metrics, latency, set(job.params.available),
-                           lambda audio: sampling_of(job.plan, audio)["iterations"], assumptions_doc=doc)
+                           lambda audio: sampling_of(job.plan, audio), assumptions_doc=doc)
 backbones = sorted({f"{r.metric}: {r.backbone}" for r in metrics.itertuples() if r.metric in spec["metrics"]})
 notes += [f"backbones: {'; '.join(backbones)}",
           f"test set N = {int(metrics.n.max())}; resampler: {metrics.resampler.dropna().iloc[0] if metrics.resampler.notna().any() else 'n/a'}",

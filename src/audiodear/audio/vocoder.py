@@ -101,8 +101,10 @@ def mel_to_magnitude_nonneg(logmel: torch.Tensor, cfg: MelConfig, iterations: in
     come back equally close from 25, 50 or 100 updates (log-mel L1 0.1017 / 0.1017 / 0.1017), a dense
     chord-and-chirp does not (0.67 / 0.57 / 0.48): 50 is the default, at half the cost of 100.
     Updates run in place. Every clip and frame is one column of a (n_freq, B * T) matrix, so each
-    update is two products with the filterbank; on a CPU these use its sparsity (each frequency
-    bin lies in at most two triangles: 3 % of the entries are non-zero), which halves the time.
+    update is two products with the filterbank. On a CPU the product that sums frequency bins into
+    mel bands uses the filterbank's sparsity (each bin lies in at most two triangles: 3 % of the
+    entries are non-zero); the product back to bins stays dense, where a sparse CSR product is the
+    slower of the two (bench/bench_latents.py times both).
     """
     b, frames, n_mels = logmel.shape
     dense = mel_basis(cfg).to(logmel)                       # (n_mels, n_freq)
@@ -112,7 +114,7 @@ def mel_to_magnitude_nonneg(logmel: torch.Tensor, cfg: MelConfig, iterations: in
     if logmel.device.type == "cpu":
         with warnings.catch_warnings():  # "sparse CSR support is in beta": products with a dense matrix are stable
             warnings.simplefilter("ignore", UserWarning)
-            basis, basis_t = basis.to_sparse_csr(), basis_t.to_sparse_csr()
+            basis = basis.to_sparse_csr()
     mel = torch.exp(logmel).permute(2, 0, 1).reshape(n_mels, b * frames).contiguous()
     mag = (basis_t @ mel / norm).clamp_min_(tiny)
     for _ in range(iterations):

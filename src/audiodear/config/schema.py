@@ -278,10 +278,11 @@ class Eval:
 class ReportRow:
     label: str = MISSING
     # "<system>/<variant>/<setting>" or "reference"; or a list of them: the first this experiment
-    # produces (and that decodes in `iterations`, when given) fills the row
+    # produces (and that samples with `iterations` / `diffusion_steps`, when given) fills the row
     audio: Any = MISSING
     paper: Optional[str] = None  # row of the paper's table
     iterations: Optional[int] = None  # decoding iterations the row is about (its label says so)
+    diffusion_steps: Optional[int] = None  # diffusion steps the row is about (its label says so)
 
 
 @dataclass

@@ -44,20 +44,29 @@ def candidates(row: dict) -> list[str]:
     return list(row["audio"]) if isinstance(row["audio"], (list, tuple)) else [row["audio"]]
 
 
-def choose_audio(row: dict, available: set[str], iterations_of=None) -> str | None:
-    """The audio set a row shows: its first candidate this experiment produces that, when the row
-    names ``iterations``, decodes in that many (``iterations_of(audio)``); None if none does.
+# The sampling fields a row may pin: a row about 8 iterations shows the set that decodes in 8.
+PINNED_FIELDS = ("iterations", "diffusion_steps")
 
-    Rows about a number of decoding iterations list the named setting first and ``main`` after
-    it, so the row finds the right set whichever iteration count an experiment makes its main one.
+
+def pinned(row: dict) -> dict:
+    return {f: row[f] for f in PINNED_FIELDS if row.get(f) is not None}
+
+
+def choose_audio(row: dict, available: set[str], sampling_of=None) -> str | None:
+    """The audio set a row shows: its first candidate this experiment produces whose sampling
+    setting (``sampling_of(audio)``) has the values the row pins (``iterations``,
+    ``diffusion_steps``); None if none does.
+
+    Rows about a number of iterations or steps list the named setting first and ``main`` after
+    it, so the row finds the right set whichever value an experiment makes its main one.
     """
-    wanted = row.get("iterations")
-    if wanted is not None and iterations_of is None:
-        raise ValueError(f"row '{row['label']}' names iterations: build_table needs iterations_of")
+    wanted = pinned(row)
+    if wanted and sampling_of is None:
+        raise ValueError(f"row '{row['label']}' names {', '.join(wanted)}: build_table needs sampling_of")
     for audio in candidates(row):
         if audio != "reference" and audio not in available:
             continue
-        if wanted is None or iterations_of(audio) == wanted:
+        if not wanted or all(sampling_of(audio)[f] == v for f, v in wanted.items()):
             return audio
     return None
 
@@ -117,10 +126,10 @@ def assumption_notes(spec: dict, doc: str = ASSUMPTIONS_DOC) -> list[str]:
 
 
 def build_table(spec: dict, metrics: pd.DataFrame, latency: dict, available: set[str],
-                iterations_of=None, assumptions_doc: str = ASSUMPTIONS_DOC) -> tuple[pd.DataFrame, list[str]]:
+                sampling_of=None, assumptions_doc: str = ASSUMPTIONS_DOC) -> tuple[pd.DataFrame, list[str]]:
     """One paper table: rows in spec order; returns the frame and notes (rows left out, sources).
 
-    ``iterations_of(audio)`` gives an audio set's decoding iterations, for rows that name them;
+    ``sampling_of(audio)`` gives an audio set's sampling setting, for rows that pin its fields;
     ``assumptions_doc`` is the assumptions register as linked from where the table is written.
     """
     paper = paper_table(spec.get("paper"))
@@ -129,11 +138,11 @@ def build_table(spec: dict, metrics: pd.DataFrame, latency: dict, available: set
     values = metric_lookup(metrics)
     notes, rows = [], []
     for row in spec["rows"]:
-        key = choose_audio(row, available, iterations_of)
+        key = choose_audio(row, available, sampling_of)
         if key is None:
             wanted = " or ".join(candidates(row))
-            if row.get("iterations") is not None:
-                wanted += f" at {row['iterations']} iterations"
+            if pinned(row):
+                wanted += " at " + ", ".join(f"{v} {f.replace('_', ' ')}" for f, v in pinned(row).items())
             notes.append(f"row '{row['label']}' left out: this experiment does not produce {wanted}")
             continue
         out = {"row": row["label"], "audio": key}
