@@ -13,7 +13,8 @@ from audiodear.eval.features import FeatureSet, save_features
 from audiodear.eval.frechet import frechet_distance_features
 from audiodear.eval.kad import kernel_audio_distance
 from audiodear.eval.kl import kl_divergence
-from audiodear.eval.metrics import COLUMNS, BootstrapSpec, score_generated_set, write_metrics
+from audiodear.eval.metrics import (COLUMNS, BootstrapSpec, real_halves, score_generated_set, score_real_halves,
+                                     write_metrics)
 from audiodear.eval.pairing import PairingError
 
 CLASSES = ["dog", "rain", "bell"]
@@ -122,3 +123,23 @@ def test_generation_identical_to_reference_scores_zero_with_a_paired_interval():
         assert abs(table.loc[metric, "value"]) < 1e-4
         assert abs(table.loc[metric, "ci_low"]) < 1e-4 and abs(table.loc[metric, "ci_high"]) < 1e-4
     assert abs(table.loc["KL", "value"]) < 1e-5
+
+
+def test_real_halves_score_two_disjoint_halves_against_each_other():
+    """The floor rows: FD/KAD and FAD/KAD_frames between two seeded, disjoint halves of the reference,
+    equal to the distances computed directly on those halves; no paired or text metric."""
+    ref = _sets(n=31, seed=3)
+    ids = ref["classifier"].ids
+    first, second = real_halves(ids, seed=0)
+    assert len(first) == len(second) == 15 and not set(first) & set(second)
+    assert first == sorted(first) and real_halves(ids, seed=0) == (first, second) != real_halves(ids, seed=1)
+    report = score_real_halves({k: ref[k] for k in ("classifier", "frames")}, ids, bootstrap=BootstrapSpec(n_boot=20))
+    table = report.table.set_index("metric")
+    assert sorted(table.index) == ["FAD", "FD", "KAD", "KAD_frames"]
+    emb = ref["classifier"].subset(first).get("embedding"), ref["classifier"].subset(second).get("embedding")
+    assert table.loc["FD", "value"] == pytest.approx(frechet_distance_features(*emb).value, rel=1e-6)
+    assert table.loc["FD", "value"] > 0 and (table.n == 15).all()
+    assert all("disjoint halves of 15 and 15" in n for n in table.note)
+    assert report.summary["halves"] == [first, second]
+    with pytest.raises(InputError, match="at least 4"):
+        score_real_halves(ref, ids[:3])

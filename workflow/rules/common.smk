@@ -46,6 +46,8 @@ ROLES = ("classifier", "frames", "clap")  # evaluation backbones: FD/KL/IS, FAD,
 EMBEDDED_EVAL = {"classifier": "embedded_classifier", "frames": "embedded_vggish", "clap": "small_clap"}
 EVAL_MODEL_FILE = {"classifier": "classifier.safetensors", "frames": "frames.safetensors", "clap": "clap"}
 AUDIOSET = r"(teacher|student)/[^/]+/[^/]+"  # wildcard of a generated audio set
+# the real test audio scored like a system, and two disjoint halves of it scored against each other
+REAL_AUDIOSETS = ["reference", "reference_halves"]
 
 
 def embedded_eval(role):

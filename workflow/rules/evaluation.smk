@@ -150,15 +150,35 @@ rule score_reference:
         "../scripts/score.py"
 
 
+rule score_real_halves:
+    """Real vs real: two disjoint halves of the test audio, the floor of each distribution metric."""
+    input:
+        testset=f"{R}/data/testset.json",
+        **{f"ref_{role}": f"{R}/features/reference/{role}.safetensors" for role in ("classifier", "frames")},
+    output:
+        table=f"{R}/metrics/reference_halves/metrics.csv",
+        summary=f"{R}/metrics/reference_halves/summary.json",
+        per_clip=f"{R}/metrics/reference_halves/per_clip.csv",
+    params:
+        cfg=section("eval"),
+    threads: 1
+    conda:
+        CONDA_ENV
+    log:
+        f"{LOGS}/score/reference_halves.log",
+    script:
+        "../scripts/score_real_halves.py"
+
+
 rule collect_metrics:
     localrule: True
     input:
-        tables=[f"{R}/metrics/{a}/metrics.csv" for a in ["reference"] + generated_audiosets()],
+        tables=[f"{R}/metrics/{a}/metrics.csv" for a in REAL_AUDIOSETS + generated_audiosets()],
     output:
         tidy=f"{R}/metrics.csv",
         headline=f"{R}/metrics/headline.json",
     params:
-        audiosets=["reference"] + generated_audiosets(),
+        audiosets=REAL_AUDIOSETS + generated_audiosets(),
     conda:
         CONDA_ENV
     log:

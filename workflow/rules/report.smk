@@ -36,7 +36,7 @@ rule paper_table:
         table="|".join(PAPER_TABLES),
     params:
         spec=lambda wc: to_dict(PLAN.report.tables[wc.table]),
-        available=["reference"] + generated_audiosets(),
+        available=REAL_AUDIOSETS + generated_audiosets(),
         latency_systems=to_dict(PLAN.report.latency_systems),
     conda:
         CONDA_ENV
@@ -108,7 +108,7 @@ rule figures:
         teacher=to_dict(PLAN.teacher),
         student_settings=to_dict(PLAN.student.settings),
         student_sampling=to_dict(PLAN.student.sampling),
-        available=["reference"] + generated_audiosets(),
+        available=REAL_AUDIOSETS + generated_audiosets(),
     conda:
         CONDA_ENV
     log:

@@ -8,7 +8,7 @@ job = Job(snakemake)  # noqa: F821
 frames = []
 for audioset, table in zip(job.params.audiosets, job.input.tables):
     frame = pd.read_csv(table)
-    system, variant, setting = (audioset.split("/") + ["", ""])[:3] if audioset != "reference" else ("reference", "", "")
+    system, variant, setting = (audioset.split("/") + ["", ""])[:3] if "/" in audioset else (audioset, "", "")
     frame.insert(0, "audio", audioset)
     frame.insert(1, "system", system)
     frame.insert(2, "variant", variant)

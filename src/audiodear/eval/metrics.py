@@ -211,6 +211,43 @@ def score_generated_set(generated: Mapping[str, FeatureSet | str | Path],
     return MetricReport(table, clip_frame, summary)
 
 
+def real_halves(ids: Sequence[str], seed: int) -> tuple[list[str], list[str]]:
+    """Two disjoint halves of the test ids, drawn by a seeded permutation, each in listing order."""
+    order = np.random.default_rng(seed).permutation(len(ids))
+    half = len(ids) // 2
+    if half < 2:
+        raise InputError(f"real-vs-real halves need at least 4 test clips, got {len(ids)}")
+    return [ids[k] for k in sorted(order[:half])], [ids[k] for k in sorted(order[half:2 * half])]
+
+
+def score_real_halves(reference: Mapping[str, FeatureSet | str | Path], ids: Sequence[str], *,
+                      bootstrap: BootstrapSpec = BootstrapSpec(), seed: int = 0) -> MetricReport:
+    """Real audio against real audio: FD, KAD, FAD and KAD_frames between two disjoint halves of the
+    test set — the floor a distribution metric can reach with nothing generated. Each half holds
+    half the clips of a generated set, and Fréchet distances grow as sets shrink, so the floor is
+    an upper bound of what the full set would give. Paired metrics (KL) and the text-audio CLAP
+    score have no real-vs-real form: the reference row gives KL 0 and the ground-truth CLAP."""
+    ref = {k: as_feature_set(v) for k, v in reference.items()}
+    first, second = real_halves(list(ids), seed)
+    rows = []
+    note = f"real vs real: disjoint halves of {len(first)} and {len(second)} test clips (seed {seed})"
+    if "classifier" in ref:
+        a, b = ref["classifier"].subset(first), ref["classifier"].subset(second)
+        rows += _fd_rows(a, b, _provenance(a, b, "classifier"), bootstrap)
+    if "frames" in ref:
+        a, b = ref["frames"].subset(first), ref["frames"].subset(second)
+        rows += _fad_rows(a, b, _provenance(a, b, "frames"), bootstrap)
+    if not rows:
+        raise InputError("real-vs-real halves need classifier or frames features")
+    for row in rows:
+        row["note"] = f"{note}; {row['note']}"
+    table = pd.DataFrame(rows, columns=COLUMNS)
+    summary = {"label": "reference_halves", "bootstrap": bootstrap.__dict__, "halves": [first, second],
+               "metrics": {r["metric"]: {k: _jsonable(v) for k, v in r.items() if k != "metric"} for r in rows},
+               "inputs": {f"reference.{role}": fs.meta.get("path") or fs.describe() for role, fs in ref.items()}}
+    return MetricReport(table, pd.DataFrame({"id": []}), summary)
+
+
 def _jsonable(v):
     if isinstance(v, (float, np.floating)):
         return None if np.isnan(v) else float(v)
