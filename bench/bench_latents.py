@@ -11,6 +11,8 @@
    (the best any mel inverse could give) and from the clipped least-squares mel inverse.
 3. The mel inverse's two filterbank products (bins -> bands, bands -> bins) for a generation batch
    of 48 clips, dense against sparse CSR, milliseconds per product and the ratio.
+4. (--decode-chunks) Decoding 48 embedded clips (VAE decoder + Griffin-Lim vocoder, the default's
+   settings, random weights) a few clips at a time against all at once: seconds per chunk size.
 """
 from __future__ import annotations
 
@@ -143,15 +145,40 @@ def bench_filterbank_products(clips: int = 48, frames: int = 256, repeats: int =
         print(f"{name:14s} {times[0]:8.2f} {times[1]:8.2f}  ({times[0] / times[1]:.2f}x)")
 
 
+def bench_decode_chunks(chunks: list[int], clips: int = 48) -> None:
+    from audiodear.config import compose
+    from audiodear.audio.from_plan import vocoder_from_plan
+
+    plan = compose("default")
+    v = plan.vae
+    torch.manual_seed(0)
+    codec = LatentCodec(build_vae({"block_out_channels": list(v.block_out_channels), "layers_per_block": v.layers_per_block,
+                                   "latent_channels": v.latent_channels, "norm_num_groups": v.norm_num_groups}))
+    vocoder = vocoder_from_plan(plan)
+    frames = int(round(plan.data.clip_seconds * plan.audio.sample_rate)) // plan.audio.hop_length
+    latent = torch.randn(clips, *codec.latent_shape(frames - frames % codec.downsample, plan.audio.n_mels))
+    print(f"\ndecoding {clips} clips (VAE decoder + vocoder), {torch.get_num_threads()} threads, "
+          f"CPU {torch.backends.cpu.get_cpu_capability()}: seconds per chunk size")
+    with torch.no_grad():
+        vocoder(codec.decode(latent[:2]))
+        for chunk in chunks:
+            t0 = time.perf_counter()
+            for part in latent.split(chunk):
+                vocoder(codec.decode(part).float())
+            print(f"chunk {chunk:3d}: {time.perf_counter() - t0:6.2f} s")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--clips", type=int, default=6, help="embedded clips for VAE throughput and Griffin-Lim")
     parser.add_argument("--paper-clips", type=int, default=2, help="10.24 s clips through the AudioLDM VAE")
     parser.add_argument("--iters", type=int, nargs="+", default=[16, 32, 64])
+    parser.add_argument("--decode-chunks", type=int, nargs="+", default=[48, 16, 8], help="clips decoded together")
     args = parser.parse_args()
     bench_vae(args.clips, args.paper_clips)
     bench_griffin_lim(args.clips, args.iters)
     bench_filterbank_products()
+    bench_decode_chunks(args.decode_chunks)
 
 
 if __name__ == "__main__":

@@ -23,7 +23,7 @@ FINISHED = re.compile(r"Finished jobid: (\d+) \(Rule: (\w+)\)")
 PHASES = [("corpus, audio checks, VAE, latents, CLAP, text conditioning", {"corpus", "audio_check", "train_vae",
            "extract_latents", "train_clap", "text_embeddings", "testset"}),
           ("IMPACT teacher training", {"train_teacher"}),
-          ("students, evaluation backbones, generation, scoring, latency", {"train_student", "generate_teacher",
+          ("students, evaluation backbones, generation, scoring, latency", {"train_student", "generate_teacher", "generate_student_sweep",
            "generate_student", "score", "score_reference", "latency", "train_eval_classifier", "train_eval_frames",
            "train_eval_clap", "reference_features", "caption_features", "reconstruction_table", "subjective_bundle",
            "collect_metrics"}),

@@ -74,7 +74,7 @@ def test_training_asks_for_gpus_of_the_configured_type(as_shipped):
     assert as_shipped["train_student"] == teacher
     for rule in ("train_vae", "train_clap", "train_eval_classifier", "train_eval_frames", "train_eval_clap",
                  "extract_latents", "text_embeddings", "reference_features", "caption_features", "score",
-                 "generate_teacher", "generate_student", "latency"):
+                 "generate_teacher", "generate_student", "generate_student_sweep", "latency"):
         assert (as_shipped[rule]["slurm_partition"], as_shipped[rule]["gpu"]) == ("gpu", "1"), rule
     assert as_shipped["generate_teacher"]["runtime"] == "720"
     assert as_shipped["latency"]["slurm_extra"] == "--exclusive"

@@ -23,24 +23,50 @@ rule train_teacher:
         "../scripts/train.py"
 
 
-rule generate_teacher:
-    input:
-        model=f"{R}/models/teacher/model.safetensors",
-        text=f"{R}/text/test.safetensors",
-        vae=vae_folder(),
-    output:
-        directory(f"{R}/audio/teacher/main/{{setting}}"),
-    wildcard_constraints:
-        setting="|".join(re.escape(s) for s in PLAN.teacher.settings),
-    params:
-        sampling=lambda wc: teacher_setting(PLAN, wc.setting),
-        batch=PLAN.teacher.batch_size,
-        seed=PLAN.teacher.seed,
-        cfg=section("vocoder", "audio"),
-    threads: MANY_JOBS_THREADS
-    conda:
-        CONDA_ENV
-    log:
-        f"{LOGS}/generate_teacher_{{setting}}.log",
-    script:
-        "../scripts/generate.py"
+if PLAN.generation_jobs == "per_model":
+
+    rule generate_teacher:
+        """Every sampling setting of the teacher in one job: the model, VAE and vocoder load once."""
+        input:
+            model=f"{R}/models/teacher/model.safetensors",
+            text=f"{R}/text/test.safetensors",
+            vae=vae_folder(),
+        output:
+            [directory(f"{R}/audio/teacher/main/{s}") for s in PLAN.teacher.settings],
+        params:
+            settings={s: teacher_setting(PLAN, s) for s in PLAN.teacher.settings},
+            batch=PLAN.teacher.batch_size,
+            seed=PLAN.teacher.seed,
+            cfg=section("vocoder", "audio"),
+        threads: MANY_JOBS_THREADS
+        conda:
+            CONDA_ENV
+        log:
+            f"{LOGS}/generate_teacher.log",
+        script:
+            "../scripts/generate.py"
+
+else:
+
+    rule generate_teacher:
+        """One sampling setting of the teacher per job."""
+        input:
+            model=f"{R}/models/teacher/model.safetensors",
+            text=f"{R}/text/test.safetensors",
+            vae=vae_folder(),
+        output:
+            directory(f"{R}/audio/teacher/main/{{setting}}"),
+        wildcard_constraints:
+            setting="|".join(re.escape(s) for s in PLAN.teacher.settings),
+        params:
+            settings=lambda wc: {wc.setting: teacher_setting(PLAN, wc.setting)},
+            batch=PLAN.teacher.batch_size,
+            seed=PLAN.teacher.seed,
+            cfg=section("vocoder", "audio"),
+        threads: MANY_JOBS_THREADS
+        conda:
+            CONDA_ENV
+        log:
+            f"{LOGS}/generate_teacher_{{setting}}.log",
+        script:
+            "../scripts/generate.py"

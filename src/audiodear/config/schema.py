@@ -352,6 +352,10 @@ class Plan:
     experiment_name: str = MISSING
     seed: int = 0
     device: str = "auto"  # auto | cpu | cuda
+    # per_model: one generation job per trained model samples all of its settings (the model, VAE
+    # and vocoder load once: the embedded default, where loading costs as much as a setting);
+    # per_setting: one job per audio set, each free to take its own GPU (paper scale)
+    generation_jobs: str = "per_model"
     results_dir: str = "results"
     tables_dir: str = "paper_tables"
     data: Data = field(default_factory=Data)

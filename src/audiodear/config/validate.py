@@ -28,6 +28,7 @@ def _fraction(where: str, key: str, value) -> None:
 
 def check_plan(plan: DictConfig, where: str) -> None:
     _choice(where, "device", plan.device, {"auto", "cpu", "cuda"})
+    _choice(where, "generation_jobs", plan.generation_jobs, {"per_model", "per_setting"})
     data = plan.data
     _choice(where, "data.kind", data.kind, {"synthetic", "real"})
     _choice(where, "data.validation", data.validation, {"strict", "lenient"})

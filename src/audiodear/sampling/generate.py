@@ -29,14 +29,24 @@ def batch_generator(seed: int, index: int) -> torch.Generator:
     return g
 
 
+# Clips decoded together. On a CPU the VAE decoder and the mel inverse slow down per clip as the
+# batch grows past the caches (bench/bench_latents.py --decode-chunks measures it), so a generation
+# batch is decoded a few clips at a time; each clip's decoding does not depend on its neighbours.
+DECODE_CHUNK = 8
+
+
 @torch.no_grad()
 def decode_tokens(tokens: torch.Tensor, meta: dict, codec, vocoder, precision: str = "fp32") -> torch.Tensor:
     """Tokens -> waveforms; ``precision`` applies to the VAE decoder, the vocoder runs in fp32."""
     c, h, w = meta["latent_shape"]
     latent = unpatchify(tokens, meta["patch"], c, h, w)
-    with autocast(precision, tokens.device):
-        mel = codec.decode(latent)
-    return vocoder(mel.float())
+    chunk = DECODE_CHUNK if latent.device.type == "cpu" else len(latent)
+    waves = []
+    for part in latent.split(max(chunk, 1)):
+        with autocast(precision, tokens.device):
+            mel = codec.decode(part)
+        waves.append(vocoder(mel.float()))
+    return torch.cat(waves)
 
 
 @torch.no_grad()
