@@ -11,7 +11,7 @@ plan, device = job.plan, resolve_device(job.plan.device)
 model, meta = load_generator(job.input.model, device)
 num_samples = int(round(plan.data.clip_seconds * plan.audio.sample_rate))
 summary = generate_set(model, meta, TextCache.load(job.input.text), dict(job.params.sampling),
-                       codec_from_plan(plan, job.input.vae, device), vocoder_from_plan(plan, device),
+                       codec_from_plan(plan.vae, job.input.vae, device), vocoder_from_plan(plan.vocoder, plan.audio, device),
                        plan.audio.sample_rate, num_samples, job.output[0], job.params.batch, job.params.seed, device)
 job.record(job.output[0], {"setting": job.wildcards.get("setting"), "variant": job.wildcards.get("variant"),
                            "precision": summary["precision"]})

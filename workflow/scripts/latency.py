@@ -17,8 +17,8 @@ for (name, sampling), path in zip(dict(job.params.sampling).items(), job.input.m
 text = TextCache.load(job.input.text)
 meta0 = next(iter(systems.values()))[1]
 lat = plan.eval.latency
-frame = measure(systems, text.sequence(meta0["text_set"]), codec_from_plan(plan, job.input.vae, device),
-                vocoder_from_plan(plan, device), list(lat.batch_sizes), list(lat.iterations),
+frame = measure(systems, text.sequence(meta0["text_set"]), codec_from_plan(plan.vae, job.input.vae, device),
+                vocoder_from_plan(plan.vocoder, plan.audio, device), list(lat.batch_sizes), list(lat.iterations),
                 next(iter(systems.values()))[2].iterations, lat.repeats, lat.warmup, device)
 write_csv(job.output[0], frame)
 job.log.info("\n%s", frame.to_string())
