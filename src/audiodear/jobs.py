@@ -16,6 +16,7 @@ from typing import Any
 import torch
 from omegaconf import DictConfig, OmegaConf
 
+from .config.schema import Plan
 from .utils.atomic import write_json
 from .utils.checkpoint_files import files_read
 from .utils.device import auto_precision, resolve_device
@@ -26,7 +27,8 @@ from .utils.seed import seed_everything
 class Job:
     def __init__(self, smk: Any):
         self.smk = smk
-        self.plan: DictConfig = OmegaConf.create(smk.config["plan"])
+        # Typed by the schema, so a section is its schema object whatever the rule passed.
+        self.plan: DictConfig = OmegaConf.merge(OmegaConf.structured(Plan), smk.config["plan"])
         OmegaConf.set_readonly(self.plan, True)
         self.threads = int(getattr(smk, "threads", 1) or 1)
         self.wildcards = dict(smk.wildcards.items()) if smk.wildcards else {}

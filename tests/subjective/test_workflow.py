@@ -24,10 +24,10 @@ SNAKEFILE = f"""
 import os
 from omegaconf import OmegaConf
 
+from audiodear.layout import Layout
+
 PLAN = OmegaConf.create(config["plan"])
-R = f"{{PLAN.results_dir}}/{{PLAN.experiment_name}}"
-T = PLAN.tables_dir
-LOGS = f"{{R}}/logs"
+P = Layout.of(PLAN)
 CONDA_ENV = "{REPO}/workflow/envs/audiodear.yaml"
 
 

@@ -13,7 +13,9 @@ from audiodear.utils.device import resolve_precision
 job = Job(snakemake)  # noqa: F821
 role = "teacher" if job.smk.rule == "train_teacher" else "student"
 out = Path(job.output.model).parent
-spec = {"role": role, "variant": job.wildcards.get("variant"), "latents": job.input.latents, "text": job.input.text,
+# A student's variant is the one its rule resolved (params.variant, a rerun trigger), not resolved again.
+spec = {"role": role, "variant": job.wildcards.get("variant"), "variant_settings": job.params.get("variant"),
+        "latents": job.input.latents, "text": job.input.text,
         "teacher": job.input.get("teacher"), "model": job.output.model, "loss_log": job.output.loss_log,
         "workdir": job.params.workdir, "log": job.smk.log[0], "plan": job.smk.config["plan"]}
 nprocs = int(getattr(job.smk.resources, "gpu", 0) or 0)
