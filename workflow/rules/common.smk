@@ -2,8 +2,10 @@
 import os
 import re
 
-from audiodear.config import compose, load, to_dict
+from audiodear.config import to_dict
+from audiodear.plan import compose, load
 from audiodear.config.variants import sampling_of, student_runs, student_setting, student_variant, teacher_setting
+from audiodear.layout import ROLES, Layout
 from audiodear.report.claim_plan import resolve_claims
 from audiodear.data.ingest.present import metadata_inputs
 
@@ -19,9 +21,7 @@ PLAN = _load_plan()
 # so that changing one variant reruns only that variant's jobs.
 config["plan"] = to_dict(PLAN)
 
-R = f"{PLAN.results_dir}/{PLAN.experiment_name}"  # results of this experiment
-T = PLAN.tables_dir  # rendered tables and figures
-LOGS = f"{R}/logs"
+P = Layout.of(PLAN)  # every path of the run (audiodear/layout.py)
 CONDA_ENV = "../envs/audiodear.yaml"  # documents the stack; used only with --sdm conda
 # Threads of the rules that come many jobs at a time (student training, generation). On a 2-core
 # machine two one-thread jobs side by side do more work than one two-thread job: 1.2x for student
@@ -42,9 +42,7 @@ def section(*keys):
 
 
 # --- inputs shared by several rule files -------------------------------------------------------
-ROLES = ("classifier", "frames", "clap")  # evaluation backbones: FD/KL/IS, FAD, CLAP score
 EMBEDDED_EVAL = {"classifier": "embedded_classifier", "frames": "embedded_vggish", "clap": "small_clap"}
-EVAL_MODEL_FILE = {"classifier": "classifier.safetensors", "frames": "frames.safetensors", "clap": "clap"}
 AUDIOSET = r"(teacher|student)/[^/]+/[^/]+"  # wildcard of a generated audio set
 
 
@@ -55,25 +53,17 @@ def embedded_eval(role):
 
 
 def vae_folder():
-    return f"{R}/models/vae" if PLAN.vae.kind == "embedded" else ancient(PLAN.vae.path)
+    return P.vae if PLAN.vae.kind == "embedded" else ancient(PLAN.vae.path)
 
 
 def clap_inputs():
     c = PLAN.text.clap_slot
-    return [f"{R}/models/clap_cond"] if c.kind == "small" else [ancient(c.checkpoint), ancient(c.roberta)]
+    return [P.clap_cond] if c.kind == "small" else [ancient(c.checkpoint), ancient(c.roberta)]
 
 
 def text_slot_inputs():
     t = PLAN.text.text_slot
     return [ancient(t.path)] if t.kind == "flan_t5" else []
-
-
-def teacher_audio():
-    return [f"{R}/audio/teacher/main/{s}" for s in PLAN.teacher.settings]
-
-
-def student_audio():
-    return [f"{R}/audio/student/{v}/{s}" for v, s in student_runs(PLAN)]
 
 
 def generated_audiosets():
@@ -89,12 +79,12 @@ def claim_audiosets():
 def eval_backbone(role):
     """The checkpoint of an evaluation backbone: trained by the DAG, or the user's local file."""
     if embedded_eval(role):
-        return f"{R}/models/eval/{EVAL_MODEL_FILE[role]}"
+        return P.eval_model(role)
     return ancient(PLAN.eval.backbones[role].path)
 
 
 def generator_model(audioset):
     """The model file that generated an audio set <system>/<variant>/<setting>."""
     system, variant, _ = audioset.split("/")
-    return f"{R}/models/teacher/model.safetensors" if system == "teacher" else f"{R}/models/student/{variant}/model.safetensors"
+    return P.model(system, variant)
 

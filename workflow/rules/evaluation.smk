@@ -6,11 +6,11 @@ if embedded_eval("classifier"):
 
     rule train_eval_classifier:
         input:
-            manifest=f"{R}/data/manifest.csv",
-            audio=f"{R}/data/audio",
-            checked=f"{R}/data/audio_check.json",
+            manifest=P.manifest,
+            audio=P.audio,
+            checked=P.audio_check,
         output:
-            f"{R}/models/eval/classifier.safetensors",
+            P.eval_model("classifier"),
         params:
             cfg=section("eval"),
             trainer="train_embedded_classifier",
@@ -18,7 +18,7 @@ if embedded_eval("classifier"):
         conda:
             CONDA_ENV
         log:
-            f"{LOGS}/train_eval_classifier.log",
+            P.log("train_eval_classifier"),
         script:
             "../scripts/train_eval_backbone.py"
 
@@ -27,11 +27,11 @@ if embedded_eval("frames"):
 
     rule train_eval_frames:
         input:
-            manifest=f"{R}/data/manifest.csv",
-            audio=f"{R}/data/audio",
-            checked=f"{R}/data/audio_check.json",
+            manifest=P.manifest,
+            audio=P.audio,
+            checked=P.audio_check,
         output:
-            f"{R}/models/eval/frames.safetensors",
+            P.eval_model("frames"),
         params:
             cfg=section("eval"),
             trainer="train_embedded_vggish",
@@ -39,7 +39,7 @@ if embedded_eval("frames"):
         conda:
             CONDA_ENV
         log:
-            f"{LOGS}/train_eval_frames.log",
+            P.log("train_eval_frames"),
         script:
             "../scripts/train_eval_backbone.py"
 
@@ -48,11 +48,11 @@ if embedded_eval("clap"):
 
     rule train_eval_clap:
         input:
-            manifest=f"{R}/data/manifest.csv",
-            audio=f"{R}/data/audio",
-            checked=f"{R}/data/audio_check.json",
+            manifest=P.manifest,
+            audio=P.audio,
+            checked=P.audio_check,
         output:
-            directory(f"{R}/models/eval/clap"),
+            directory(P.eval_model("clap")),
         params:
             cfg=section("eval", "audio"),
             max_tokens=PLAN.text.text_slot.max_tokens,
@@ -60,43 +60,43 @@ if embedded_eval("clap"):
         conda:
             CONDA_ENV
         log:
-            f"{LOGS}/train_eval_clap.log",
+            P.log("train_eval_clap"),
         script:
             "../scripts/train_eval_clap.py"
 
 
 rule caption_features:
     input:
-        testset=f"{R}/data/testset.json",
+        testset=P.testset,
         clap=eval_backbone("clap"),
     output:
-        f"{R}/features/captions/clap.safetensors",
+        P.features("captions", "clap"),
     params:
         cfg=section("eval"),
     threads: 1
     conda:
         CONDA_ENV
     log:
-        f"{LOGS}/caption_features.log",
+        P.log("caption_features"),
     script:
         "../scripts/features.py"
 
 
 rule reference_features:
     input:
-        manifest=f"{R}/data/manifest.csv",
-        audio=f"{R}/data/audio",
-        testset=f"{R}/data/testset.json",
+        manifest=P.manifest,
+        audio=P.audio,
+        testset=P.testset,
         **{role: eval_backbone(role) for role in ROLES},
     output:
-        **{role: f"{R}/features/reference/{role}.safetensors" for role in ROLES},
+        **{role: P.features("reference", role) for role in ROLES},
     params:
         cfg=section("eval"),
     threads: 1
     conda:
         CONDA_ENV
     log:
-        f"{LOGS}/reference_features.log",
+        P.log("reference_features"),
     script:
         "../scripts/features.py"
 
@@ -104,17 +104,17 @@ rule reference_features:
 rule score:
     """Features of one generated audio set (one file per backbone) and its metrics."""
     input:
-        audio=f"{R}/audio/{{audioset}}",
-        manifest=f"{R}/data/manifest.csv",
-        testset=f"{R}/data/testset.json",
-        captions=f"{R}/features/captions/clap.safetensors",
-        **{f"ref_{role}": f"{R}/features/reference/{role}.safetensors" for role in ROLES},
+        audio=P.generated("{audioset}"),
+        manifest=P.manifest,
+        testset=P.testset,
+        captions=P.features("captions", "clap"),
+        **{f"ref_{role}": P.features("reference", role) for role in ROLES},
         **{role: eval_backbone(role) for role in ROLES},
     output:
-        **{f"feat_{role}": f"{R}/features/{{audioset}}/{role}.safetensors" for role in ROLES},
-        table=f"{R}/metrics/{{audioset}}/metrics.csv",
-        summary=f"{R}/metrics/{{audioset}}/summary.json",
-        per_clip=f"{R}/metrics/{{audioset}}/per_clip.csv",
+        **{f"feat_{role}": P.features("{audioset}", role) for role in ROLES},
+        table=P.metrics("{audioset}"),
+        summary=P.metrics("{audioset}", "summary.json"),
+        per_clip=P.metrics("{audioset}", "per_clip.csv"),
     wildcard_constraints:
         audioset=AUDIOSET,
     params:
@@ -123,7 +123,7 @@ rule score:
     conda:
         CONDA_ENV
     log:
-        f"{LOGS}/score/{{audioset}}.log",
+        P.log("score/{audioset}"),
     script:
         "../scripts/score.py"
 
@@ -131,21 +131,21 @@ rule score:
 rule score_reference:
     """The test-set audio scored like a system (its CLAP score is the paper's ground-truth row)."""
     input:
-        manifest=f"{R}/data/manifest.csv",
-        testset=f"{R}/data/testset.json",
-        captions=f"{R}/features/captions/clap.safetensors",
-        **{f"ref_{role}": f"{R}/features/reference/{role}.safetensors" for role in ROLES},
+        manifest=P.manifest,
+        testset=P.testset,
+        captions=P.features("captions", "clap"),
+        **{f"ref_{role}": P.features("reference", role) for role in ROLES},
     output:
-        table=f"{R}/metrics/reference/metrics.csv",
-        summary=f"{R}/metrics/reference/summary.json",
-        per_clip=f"{R}/metrics/reference/per_clip.csv",
+        table=P.metrics("reference"),
+        summary=P.metrics("reference", "summary.json"),
+        per_clip=P.metrics("reference", "per_clip.csv"),
     params:
         cfg=section("eval"),
     threads: 1
     conda:
         CONDA_ENV
     log:
-        f"{LOGS}/score/reference.log",
+        P.log("score/reference"),
     script:
         "../scripts/score.py"
 
@@ -153,16 +153,16 @@ rule score_reference:
 rule collect_metrics:
     localrule: True
     input:
-        tables=[f"{R}/metrics/{a}/metrics.csv" for a in ["reference"] + generated_audiosets()],
+        tables=[P.metrics(a) for a in ["reference"] + generated_audiosets()],
     output:
-        tidy=f"{R}/metrics.csv",
-        headline=f"{R}/metrics/headline.json",
+        tidy=P.metrics_table,
+        headline=P.headline,
     params:
         audiosets=["reference"] + generated_audiosets(),
     conda:
         CONDA_ENV
     log:
-        f"{LOGS}/collect_metrics.log",
+        P.log("collect_metrics"),
     script:
         "../scripts/collect_metrics.py"
 
@@ -170,10 +170,10 @@ rule collect_metrics:
 rule latency:
     input:
         models=[generator_model(a) for a in PLAN.report.latency_systems.values()],
-        text=f"{R}/text/test.safetensors",
+        text=P.text("test"),
         vae=vae_folder(),
     output:
-        f"{R}/latency.csv",
+        P.latency,
     params:
         cfg=section("eval"),
         systems=to_dict(PLAN.report.latency_systems),
@@ -184,6 +184,6 @@ rule latency:
     conda:
         CONDA_ENV
     log:
-        f"{LOGS}/latency.log",
+        P.log("latency"),
     script:
         "../scripts/latency.py"

@@ -4,12 +4,12 @@
 
 rule train_student:
     input:
-        latents=f"{R}/latents/train",
-        text=f"{R}/text/train.safetensors",
-        teacher=f"{R}/models/teacher/model.safetensors",
+        latents=P.latents("train"),
+        text=P.text("train"),
+        teacher=P.model("teacher"),
     output:
-        model=f"{R}/models/student/{{variant}}/model.safetensors",
-        loss_log=f"{R}/models/student/{{variant}}/loss.jsonl",
+        model=P.model("student", "{variant}"),
+        loss_log=P.loss_log("student", "{variant}"),
     wildcard_constraints:
         variant="|".join(re.escape(v) for v in PLAN.student.variants),
     params:
@@ -17,24 +17,24 @@ rule train_student:
         cfg=section("model", "train", "seed"),
         student_train=to_dict(PLAN.student.train),
         text_set=PLAN.text.text_set,
-        workdir=lambda wc: f"{R}/scratch/train/student/{wc.variant}",
+        workdir=lambda wc: P.scratch("train", "student", wc.variant),
     priority: STUDENT_PRIORITY
     threads: MANY_JOBS_THREADS
     conda:
         CONDA_ENV
     log:
-        f"{LOGS}/train_student_{{variant}}.log",
+        P.log("train_student_{variant}"),
     script:
         "../scripts/train.py"
 
 
 rule generate_student:
     input:
-        model=f"{R}/models/student/{{variant}}/model.safetensors",
-        text=f"{R}/text/test.safetensors",
+        model=P.model("student", "{variant}"),
+        text=P.text("test"),
         vae=vae_folder(),
     output:
-        directory(f"{R}/audio/student/{{variant}}/{{setting}}"),
+        directory(P.generated("student/{variant}/{setting}")),
     wildcard_constraints:
         variant="|".join(re.escape(v) for v in PLAN.student.variants),
         setting="|".join(re.escape(s) for s in PLAN.student.settings),
@@ -47,6 +47,6 @@ rule generate_student:
     conda:
         CONDA_ENV
     log:
-        f"{LOGS}/generate_student_{{variant}}_{{setting}}.log",
+        P.log("generate_student_{variant}_{setting}"),
     script:
         "../scripts/generate.py"

@@ -4,32 +4,32 @@
 
 rule train_teacher:
     input:
-        latents=f"{R}/latents/train",
-        text=f"{R}/text/train.safetensors",
+        latents=P.latents("train"),
+        text=P.text("train"),
     output:
-        model=f"{R}/models/teacher/model.safetensors",
-        loss_log=f"{R}/models/teacher/loss.jsonl",
+        model=P.model("teacher"),
+        loss_log=P.loss_log("teacher"),
     params:
         cfg=section("model", "train", "seed"),
         text_set=PLAN.text.text_set,
-        workdir=f"{R}/scratch/train/teacher",  # resumable checkpoint (kept when a run is killed)
+        workdir=P.scratch("train", "teacher"),  # resumable checkpoint (kept when a run is killed)
     priority: TEACHER_PATH_PRIORITY
     threads: 2
     conda:
         CONDA_ENV
     log:
-        f"{LOGS}/train_teacher.log",
+        P.log("train_teacher"),
     script:
         "../scripts/train.py"
 
 
 rule generate_teacher:
     input:
-        model=f"{R}/models/teacher/model.safetensors",
-        text=f"{R}/text/test.safetensors",
+        model=P.model("teacher"),
+        text=P.text("test"),
         vae=vae_folder(),
     output:
-        directory(f"{R}/audio/teacher/main/{{setting}}"),
+        directory(P.generated("teacher/main/{setting}")),
     wildcard_constraints:
         setting="|".join(re.escape(s) for s in PLAN.teacher.settings),
     params:
@@ -41,6 +41,6 @@ rule generate_teacher:
     conda:
         CONDA_ENV
     log:
-        f"{LOGS}/generate_teacher_{{setting}}.log",
+        P.log("generate_teacher_{setting}"),
     script:
         "../scripts/generate.py"

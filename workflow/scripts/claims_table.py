@@ -10,10 +10,8 @@ from audiodear.report.claims import NOTES, check_claims
 from audiodear.report.render import write_table
 
 job = Job(snakemake)  # noqa: F821
-results = Path(job.input.latency).parent
-sets = {a: AudioSetScores.load(results / "features" / a, results / "metrics" / a / "per_clip.csv")
-        for a in job.params.audiosets}
-reference = AudioSetScores.load(results / "features" / "reference", None)
+sets = {a: AudioSetScores.load(p["features"], p["per_clip"]) for a, p in job.params.audiosets.items()}
+reference = AudioSetScores.load(job.params.reference, None)
 latency = pd.read_csv(job.input.latency)
 b = job.params.bootstrap
 table = check_claims(resolve_claims(job.plan), ClipEvidence(sets, reference), latency,
