@@ -9,17 +9,16 @@ resolves to on the job's device, with the evidence for it).
 from __future__ import annotations
 
 import logging
-import sys
 from pathlib import Path
 from typing import Any
 
 import torch
 from omegaconf import DictConfig, OmegaConf
 
-from .config.schema import Plan
 from .utils.atomic import write_json
 from .utils.checkpoint_files import files_read
 from .utils.device import auto_precision, resolve_device
+from .utils.logs import setup_logging
 from .utils.provenance import stamp
 from .utils.seed import seed_everything
 
@@ -27,8 +26,10 @@ from .utils.seed import seed_everything
 class Job:
     def __init__(self, smk: Any):
         self.smk = smk
-        # Typed by the schema, so a section is its schema object whatever the rule passed.
-        self.plan: DictConfig = OmegaConf.merge(OmegaConf.structured(Plan), smk.config["plan"])
+        # Only the slices of the plan the rule declares (params.plan, config/slices.py): reading
+        # anything else is an error, so what a job reads is what reruns it.
+        self.plan: DictConfig = OmegaConf.create(dict(smk.params.plan))
+        OmegaConf.set_struct(self.plan, True)
         OmegaConf.set_readonly(self.plan, True)
         self.threads = int(getattr(smk, "threads", 1) or 1)
         self.wildcards = dict(smk.wildcards.items()) if smk.wildcards else {}
@@ -37,7 +38,7 @@ class Job:
         torch.set_num_threads(self.threads)
         seed_everything(int(self.plan.seed))
         self.log = logging.getLogger(f"audiodear.{smk.rule}")
-        self.device = resolve_device(self.plan.get("device", "auto"))  # plans of single-stage tests may omit it
+        self.device = resolve_device(self.plan.device)
         # Decided once per job, after the thread count is set (the probe runs at the job's threads).
         self.auto_precision = auto_precision(torch.device(self.device).type)
         self.log.info("rule %s %s threads=%d device=%s precision auto=%s (%s; probe %s)", smk.rule, self.wildcards,
@@ -57,7 +58,7 @@ class Job:
         return self.smk.params
 
     def record(self, folder: str | Path, extra: dict | None = None) -> None:
-        """Write ``config.yaml`` (the composed plan) and ``provenance.json`` into ``folder``.
+        """Write ``config.yaml`` (the slices of the plan the job read) and ``provenance.json`` into ``folder``.
 
         ``checkpoints`` lists the sha256 of every checkpoint file the job's loaders read.
         """
@@ -69,12 +70,3 @@ class Job:
             **stamp(), "rule": self.smk.rule, "wildcards": self.wildcards, "seed": int(self.plan.seed),
             "experiment": self.plan.experiment_name, "device": self.device,
             "auto_precision": self.auto_precision.as_dict(), "checkpoints": files_read(), **(extra or {})})
-
-
-def setup_logging(log_file: str | None = None, level: int = logging.INFO) -> None:
-    handlers: list[logging.Handler] = [logging.StreamHandler(sys.stderr)]
-    if log_file:
-        Path(log_file).parent.mkdir(parents=True, exist_ok=True)
-        handlers.append(logging.FileHandler(log_file, mode="w"))
-    logging.basicConfig(level=level, format="%(asctime)s %(name)s %(levelname)s %(message)s",
-                        handlers=handlers, force=True)

@@ -41,7 +41,7 @@ def run(workdir: str | Path, steps: int, pause: float = 0.0, nan_at: int | None 
     model = tiny_model(seed=0)
     _, tokens, text = tiny_data(16)
     cfg = Train(steps=steps, batch_size=4, lr=1e-3, warmup_steps=2, ema_decay=0.9,
-                checkpoint_every=CHECKPOINT_EVERY, log_every=CHECKPOINT_EVERY)
+                checkpoint_every=CHECKPOINT_EVERY, log_every=CHECKPOINT_EVERY, precision="fp32")
     objective = Faulty(TeacherObjective(0, 0.1), pause, nan_at)
     summary = train(model, objective, TokenData(tokens, text.sequence()), cfg, workdir / "work",
                     workdir / "loss.jsonl", config_hash="tiny", seed=0)

@@ -24,7 +24,8 @@ HERE = Path(__file__).parent
 
 
 def _cfg(**kw):
-    base = dict(steps=6, batch_size=4, lr=1e-3, warmup_steps=2, ema_decay=0.9, checkpoint_every=3, log_every=3)
+    base = dict(steps=6, batch_size=4, lr=1e-3, warmup_steps=2, ema_decay=0.9, checkpoint_every=3, log_every=3,
+                precision="fp32")
     return Train(**{**base, **kw})
 
 

@@ -2,9 +2,9 @@
 import os
 import re
 
-from audiodear.config import to_dict
+from audiodear.config.slices import slices
 from audiodear.plan import compose, load
-from audiodear.config.variants import sampling_of, student_runs, student_setting, student_variant, teacher_setting
+from audiodear.config.variants import student_runs
 from audiodear.layout import ROLES, Layout
 from audiodear.report.claim_plan import resolve_claims
 from audiodear.data.ingest.present import metadata_inputs
@@ -17,17 +17,14 @@ def _load_plan():
 
 
 PLAN = _load_plan()
-# Jobs read the full plan from snakemake.config; params carry only the sections a rule depends on,
-# so that changing one variant reruns only that variant's jobs.
-config["plan"] = to_dict(PLAN)
+config["experiment_name"] = PLAN.experiment_name  # for the report's caption only; jobs get params.plan
 
 P = Layout.of(PLAN)  # every path of the run (audiodear/layout.py)
 CONDA_ENV = "../envs/audiodear.yaml"  # documents the stack; used only with --sdm conda
 # Threads of the rules that come many jobs at a time (student training, generation). On a 2-core
-# machine two one-thread jobs side by side do more work than one two-thread job: 1.2x for student
-# training (batch 64: 1.11 steps/s each vs 1.82 alone), 1.4x for generation (63 s vs 45 s per
-# set), measured in the default run. The serial stages (VAE, teacher training) keep 2. Cluster
-# profiles set their own (set-threads).
+# machine two one-thread jobs side by side do more work than one two-thread job (measured in the
+# default run); the serial stages (VAE, teacher training) keep 2. Cluster profiles set their own
+# (set-threads).
 MANY_JOBS_THREADS = 1
 # Scheduling order among ready jobs (higher first). The chain to the teacher (VAE, latents, text
 # conditioning, teacher training) goes before the evaluation backbones, which are needed only once
@@ -36,9 +33,11 @@ TEACHER_PATH_PRIORITY = 20
 STUDENT_PRIORITY = 10
 
 
-def section(*keys):
-    """A plain-dict copy of plan sections, for rule params (rerun triggers)."""
-    return {k: to_dict(PLAN[k]) if hasattr(PLAN[k], "keys") else PLAN[k] for k in keys}
+def plan(*keys):
+    """The slices of the plan a rule's job reads (dotted keys), for its ``params.plan``: the job sees
+    only these (audiodear.jobs.Job), so they are its rerun triggers, and changing one variant
+    reruns only that variant's jobs."""
+    return slices(PLAN, keys)
 
 
 # --- inputs shared by several rule files -------------------------------------------------------

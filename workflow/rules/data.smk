@@ -9,7 +9,7 @@ if PLAN.data.kind == "synthetic":
             manifest=P.manifest,
             audio=directory(P.audio),
         params:
-            cfg=section("data"),
+            plan=plan("data"),
         conda:
             CONDA_ENV
         log:
@@ -29,7 +29,7 @@ else:
             audio=directory(P.audio),
             report=P.ingest_report,
         params:
-            cfg=section("data"),
+            plan=plan("data"),
         conda:
             CONDA_ENV
         log:
@@ -45,7 +45,7 @@ rule testset:
     output:
         P.testset,
     params:
-        cfg=section("data"),
+        plan=plan(),  # the definition is an input; the rows come from the manifest
     conda:
         CONDA_ENV
     log:
@@ -61,7 +61,7 @@ rule audio_check:
     output:
         P.audio_check,
     params:
-        cfg=section("data", "audio"),
+        plan=plan("audio.sample_rate"),
     conda:
         CONDA_ENV
     log:

@@ -12,7 +12,7 @@ if embedded_eval("classifier"):
         output:
             P.eval_model("classifier"),
         params:
-            cfg=section("eval"),
+            plan=plan("eval.train"),
             trainer="train_embedded_classifier",
         threads: 1
         conda:
@@ -33,7 +33,7 @@ if embedded_eval("frames"):
         output:
             P.eval_model("frames"),
         params:
-            cfg=section("eval"),
+            plan=plan("eval.train"),
             trainer="train_embedded_vggish",
         threads: 1
         conda:
@@ -54,8 +54,7 @@ if embedded_eval("clap"):
         output:
             directory(P.eval_model("clap")),
         params:
-            cfg=section("eval", "audio"),
-            max_tokens=PLAN.text.text_slot.max_tokens,
+            plan=plan("eval.clap", "audio", "data.clip_seconds", "text.text_slot.max_tokens"),
         threads: 1
         conda:
             CONDA_ENV
@@ -72,7 +71,7 @@ rule caption_features:
     output:
         P.features("captions", "clap"),
     params:
-        cfg=section("eval"),
+        plan=plan("eval.backbones", "audio", "data.clip_seconds"),
     threads: 1
     conda:
         CONDA_ENV
@@ -91,7 +90,7 @@ rule reference_features:
     output:
         **{role: P.features("reference", role) for role in ROLES},
     params:
-        cfg=section("eval"),
+        plan=plan("eval.backbones", "audio", "data.clip_seconds"),
     threads: 1
     conda:
         CONDA_ENV
@@ -118,7 +117,7 @@ rule score:
     wildcard_constraints:
         audioset=AUDIOSET,
     params:
-        cfg=section("eval"),
+        plan=plan("eval.backbones", "eval.bootstrap", "audio", "data.clip_seconds"),
     threads: 1
     conda:
         CONDA_ENV
@@ -140,7 +139,7 @@ rule score_reference:
         summary=P.metrics("reference", "summary.json"),
         per_clip=P.metrics("reference", "per_clip.csv"),
     params:
-        cfg=section("eval"),
+        plan=plan("eval.bootstrap"),
     threads: 1
     conda:
         CONDA_ENV
@@ -158,6 +157,7 @@ rule collect_metrics:
         tidy=P.metrics_table,
         headline=P.headline,
     params:
+        plan=plan(),
         audiosets=["reference"] + generated_audiosets(),
     conda:
         CONDA_ENV
@@ -175,11 +175,11 @@ rule latency:
     output:
         P.latency,
     params:
-        cfg=section("eval"),
-        systems=to_dict(PLAN.report.latency_systems),
-        sampling={name: sampling_of(PLAN, a) for name, a in PLAN.report.latency_systems.items()},
+        # the systems timed, and the settings they sample with
+        plan=plan("eval.latency", "vae", "vocoder", "audio", "data.clip_seconds", "report.latency_systems",
+                  "teacher.base", "teacher.settings", "student.sampling", "student.settings"),
     # One thread, as every generation job runs: a one-thread job beside another measures the same
-    # as alone on this machine (13.86 s vs 13.90 s for a teacher batch), and the other core keeps working.
+    # as alone, and the other core keeps working.
     threads: 1
     conda:
         CONDA_ENV

@@ -14,6 +14,8 @@ rule corpus_table:
     output:
         report(multiext(P.table("corpus_statistics"), ".csv"), caption="../report/corpus.rst", category="Data"),
         multiext(P.table("corpus_statistics"), ".md", ".tex"),
+    params:
+        plan=plan("data.kind"),
     conda:
         CONDA_ENV
     log:
@@ -35,9 +37,10 @@ rule paper_table:
     wildcard_constraints:
         table="|".join(PAPER_TABLES),
     params:
-        spec=lambda wc: to_dict(PLAN.report.tables[wc.table]),
+        # the table's spec, and the settings that say how many iterations each audio set decodes in
+        plan=lambda wc: plan(("report", "tables", wc.table), "report.latency_systems", "teacher.base",
+                             "teacher.settings", "student.sampling", "student.settings"),
         available=["reference"] + generated_audiosets(),
-        latency_systems=to_dict(PLAN.report.latency_systems),
     conda:
         CONDA_ENV
     log:
@@ -59,12 +62,10 @@ rule claims:
         claims=report(P.table("claims.csv"), caption="../report/claims.rst", category="Claims check"),
         others=multiext(P.table("claims"), ".md", ".tex"),
     params:
-        claims=to_dict(PLAN.report.claims),
+        plan=plan("report.claims", "report.latency_systems", "teacher", "student", "eval.bootstrap"),
         audiosets={a: {"features": P.features_dir(a), "per_clip": P.metrics(a, "per_clip.csv")}
                    for a in claim_audiosets()},
         reference=P.features_dir("reference"),
-        latency_systems=to_dict(PLAN.report.latency_systems),
-        bootstrap=to_dict(PLAN.eval.bootstrap),
     conda:
         CONDA_ENV
     log:
@@ -86,7 +87,7 @@ rule summary_tables:
                        subcategory="latency"),
         others=multiext(P.table("recognition"), ".md", ".tex") + multiext(P.table("latency"), ".md", ".tex"),
     params:
-        latency_systems=to_dict(PLAN.report.latency_systems),
+        plan=plan(),
     conda:
         CONDA_ENV
     log:
@@ -107,9 +108,7 @@ rule figures:
         expand(P.table("figures/{name}.pdf"), name=["quality_vs_steps", "latency_vs_batch",
                                                   "metrics_vs_iterations", "cfg_curves"]),
     params:
-        teacher=to_dict(PLAN.teacher),
-        student_settings=to_dict(PLAN.student.settings),
-        student_sampling=to_dict(PLAN.student.sampling),
+        plan=plan("teacher", "student.sampling", "student.settings"),
         available=["reference"] + generated_audiosets(),
     conda:
         CONDA_ENV

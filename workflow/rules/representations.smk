@@ -12,8 +12,7 @@ if PLAN.vae.kind == "embedded":
         output:
             directory(P.vae),
         params:
-            cfg=section("vae", "audio"),
-            clip_seconds=PLAN.data.clip_seconds,
+            plan=plan("vae", "audio", "data.clip_seconds"),
         priority: TEACHER_PATH_PRIORITY
         threads: 2
         conda:
@@ -34,10 +33,7 @@ if PLAN.text.clap_slot.kind == "small":
         output:
             directory(P.clap_cond),
         params:
-            cfg=section("audio"),
-            clap=to_dict(PLAN.text.clap_slot),
-            max_tokens=PLAN.text.text_slot.max_tokens,
-            clip_seconds=PLAN.data.clip_seconds,
+            plan=plan("audio", "data.clip_seconds", "text.clap_slot", "text.text_slot.max_tokens"),
         priority: TEACHER_PATH_PRIORITY
         threads: 2
         conda:
@@ -59,8 +55,7 @@ rule extract_latents:
     wildcard_constraints:
         split="train|test",
     params:
-        cfg=section("vae", "audio"),
-        clip_seconds=PLAN.data.clip_seconds,
+        plan=plan("vae", "audio", "data.clip_seconds"),
         scratch=lambda wc: P.scratch("latents", wc.split),  # resumable shards (see audio/latents.py)
     priority: TEACHER_PATH_PRIORITY
     threads: 2
@@ -84,7 +79,7 @@ rule text_embeddings:
     wildcard_constraints:
         split="train|test",
     params:
-        cfg=section("text", "audio"),
+        plan=plan("text", "audio", "data.clip_seconds"),
     priority: TEACHER_PATH_PRIORITY
     threads: 2
     conda:
@@ -105,7 +100,7 @@ rule reconstruction_table:
         report(P.table("reconstruction.csv"), caption="../report/reconstruction.rst", category="Data"),
         multiext(P.table("reconstruction"), ".md", ".tex"),
     params:
-        cfg=section("vae", "vocoder", "audio"),
+        plan=plan("vae", "vocoder", "audio", "data.clip_seconds"),
     threads: 1
     conda:
         CONDA_ENV

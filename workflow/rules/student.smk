@@ -13,10 +13,8 @@ rule train_student:
     wildcard_constraints:
         variant="|".join(re.escape(v) for v in PLAN.student.variants),
     params:
-        variant=lambda wc: student_variant(PLAN, wc.variant),
-        cfg=section("model", "train", "seed"),
-        student_train=to_dict(PLAN.student.train),
-        text_set=PLAN.text.text_set,
+        plan=lambda wc: plan("model", "train", "student.train", "text.text_set", "student.base",
+                             ("student", "variants", wc.variant)),
         workdir=lambda wc: P.scratch("train", "student", wc.variant),
     priority: STUDENT_PRIORITY
     threads: MANY_JOBS_THREADS
@@ -39,10 +37,8 @@ rule generate_student:
         variant="|".join(re.escape(v) for v in PLAN.student.variants),
         setting="|".join(re.escape(s) for s in PLAN.student.settings),
     params:
-        sampling=lambda wc: student_setting(PLAN, wc.setting),
-        batch=PLAN.student.batch_size,
-        seed=PLAN.student.seed,
-        cfg=section("vocoder", "audio"),
+        plan=lambda wc: plan("vae", "vocoder", "audio", "data.clip_seconds", "student.batch_size", "student.seed",
+                             "student.sampling", ("student", "settings", wc.setting)),
     threads: MANY_JOBS_THREADS
     conda:
         CONDA_ENV

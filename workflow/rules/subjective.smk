@@ -26,7 +26,7 @@ rule subjective_bundle:
         key=f"{SUBJ_DIR}/bundle/key.json",
         loudness=f"{SUBJ_DIR}/bundle/loudness.csv",
     params:
-        cfg=section("subjective"),
+        plan=plan("subjective", "data.sample_rate"),
     conda:
         CONDA_ENV
     log:
@@ -46,7 +46,7 @@ rule subjective_ratings:
         mos=f"{SUBJ_DIR}/ratings/mos.csv",
         summary=f"{SUBJ_DIR}/ratings/summary.json",
     params:
-        cfg=section("subjective"),
+        plan=plan("subjective"),
     conda:
         CONDA_ENV
     log:
@@ -64,7 +64,7 @@ rule subjective_table:
         table=multiext(P.table("subjective_mos"), ".md", ".tex", ".csv"),
         figure=multiext(P.table("subjective_mos"), ".png", ".pdf"),
     params:
-        cfg=section("subjective"),
+        plan=plan("subjective"),
         ratings_dir=SUBJ_RATINGS,
     conda:
         CONDA_ENV

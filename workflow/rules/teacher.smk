@@ -10,8 +10,7 @@ rule train_teacher:
         model=P.model("teacher"),
         loss_log=P.loss_log("teacher"),
     params:
-        cfg=section("model", "train", "seed"),
-        text_set=PLAN.text.text_set,
+        plan=plan("model", "train", "text.text_set"),
         workdir=P.scratch("train", "teacher"),  # resumable checkpoint (kept when a run is killed)
     priority: TEACHER_PATH_PRIORITY
     threads: 2
@@ -33,10 +32,8 @@ rule generate_teacher:
     wildcard_constraints:
         setting="|".join(re.escape(s) for s in PLAN.teacher.settings),
     params:
-        sampling=lambda wc: teacher_setting(PLAN, wc.setting),
-        batch=PLAN.teacher.batch_size,
-        seed=PLAN.teacher.seed,
-        cfg=section("vocoder", "audio"),
+        plan=lambda wc: plan("vae", "vocoder", "audio", "data.clip_seconds", "teacher.batch_size", "teacher.seed",
+                             "teacher.base", ("teacher", "settings", wc.setting)),
     threads: MANY_JOBS_THREADS
     conda:
         CONDA_ENV

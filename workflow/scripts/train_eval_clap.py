@@ -10,7 +10,7 @@ from audiodear.text.clap_small import ClapConfig, save_clap, train_on_corpus
 
 job = Job(snakemake)  # noqa: F821
 plan, c = job.plan, job.plan.eval.clap
-cfg = ClapConfig(embed_dim=c.embed_dim, text_tower="scratch", max_tokens=job.params.max_tokens, epochs=c.epochs,
+cfg = ClapConfig(embed_dim=c.embed_dim, text_tower="scratch", max_tokens=plan.text.text_slot.max_tokens, epochs=c.epochs,
                  batch_size=c.batch_size, lr=c.lr, seed=c.seed)
 model, scores = train_on_corpus(read_manifest(job.input.manifest), job.input.audio, mel_config(plan.audio),
                                 plan.data.clip_seconds, cfg)

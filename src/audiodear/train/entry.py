@@ -74,7 +74,7 @@ def run(job: dict) -> dict:
     ids, tokens, index = load_latents(job["latents"], text.ids)
     text_set = plan.text.text_set
     if role == "student":
-        variant = dict(job["variant_settings"])  # resolved by the rule (its params.variant)
+        variant = dict(job["variant_settings"])  # resolved once, by the job (workflow/scripts/train.py)
         text_set = variant["text_set"]
     cond = text.sequence(text_set)
     cond_teacher = text.sequence(plan.text.text_set) if text_set != plan.text.text_set else None
@@ -128,7 +128,7 @@ def run(job: dict) -> dict:
 
 
 def main(job_file: str) -> None:
-    from ..jobs import setup_logging
+    from ..utils.logs import setup_logging
 
     job = json.loads(Path(job_file).read_text())
     setup_logging(job.get("log"))
