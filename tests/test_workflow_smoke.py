@@ -78,41 +78,6 @@ def test_report_is_one_html_file(smoke_run):
     assert len(html) > 50_000 and "claims" in html.lower()
 
 
-def test_dvc_experiment_over_the_hydra_params(smoke_run):
-    """`dvc exp run -S ...` composes params.yaml with Hydra, reruns the changed variant, and
-    `dvc exp show` lists its metrics; `dvc repro` then finds nothing left to do."""
-    import os
-    import shutil
-    import subprocess
-    import sys
-    from pathlib import Path
-
-    from workflow_helpers import ROOT
-
-    bin_dir = str(Path(sys.executable).parent)
-    env = {**os.environ, "PATH": bin_dir + os.pathsep + os.environ["PATH"], "PYTHONPATH": str(ROOT / "src")}
-
-    def run(*args):
-        proc = subprocess.run(list(args), cwd=smoke_run, env=env, capture_output=True, text=True, timeout=1800)
-        assert proc.returncode == 0, f"{args}: {proc.stdout[-3000:]}\n{proc.stderr[-3000:]}"
-        return proc.stdout
-
-    for name in ("dvc.yaml", ".gitignore", ".dvcignore"):
-        shutil.copy2(ROOT / name, smoke_run / name)
-    shutil.copytree(ROOT / ".dvc", smoke_run / ".dvc", ignore=shutil.ignore_patterns("cache", "tmp", "tmp*"))
-    shutil.copytree(ROOT / "src" / "audiodear", smoke_run / "src" / "audiodear", ignore=shutil.ignore_patterns("__pycache__"))
-    run("audiodear", "config", "--experiment", "smoke", "--out", "params.yaml")
-    run("git", "init", "-q")
-    run("git", "add", "-A")
-    run("git", "-c", "user.email=t@example.org", "-c", "user.name=t", "commit", "-qm", "smoke")
-    run("dvc", "exp", "run", "-S", "experiment=smoke", "-S", "student.variants.lambda0.distill_weight=10.0")
-    shown = run("dvc", "exp", "show", "--no-pager", "--json")
-    assert "headline.json" in shown and "distill_weight" in shown
-    assert "up to date" in run("dvc", "status").lower()  # the applied experiment is what dvc.lock records
-    metrics = run("dvc", "metrics", "show")
-    assert "student_main_main" in metrics
-
-
 def _declared_slices(workdir) -> dict[str, tuple[str, str, dict]]:
     """Output path -> (rule, job, the plan slices the job received as params.plan), from Snakemake's
     records of the run (.snakemake/metadata keeps each job's params)."""
@@ -190,3 +155,39 @@ def test_each_leaf_reruns_exactly_the_jobs_that_read_it(smoke_run):
         if checked == 8:
             break
     assert checked == 8
+
+
+def test_dvc_experiment_over_the_hydra_params(smoke_run):
+    """`dvc exp run -S ...` composes params.yaml with Hydra, reruns the changed variant, and
+    `dvc exp show` lists its metrics; `dvc repro` then finds nothing left to do."""
+    import os
+    import shutil
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    from workflow_helpers import ROOT
+
+    bin_dir = str(Path(sys.executable).parent)
+    env = {**os.environ, "PATH": bin_dir + os.pathsep + os.environ["PATH"], "PYTHONPATH": str(ROOT / "src")}
+
+    def run(*args):
+        proc = subprocess.run(list(args), cwd=smoke_run, env=env, capture_output=True, text=True, timeout=1800)
+        assert proc.returncode == 0, f"{args}: {proc.stdout[-3000:]}\n{proc.stderr[-3000:]}"
+        return proc.stdout
+
+    for name in ("dvc.yaml", ".gitignore", ".dvcignore"):
+        shutil.copy2(ROOT / name, smoke_run / name)
+    shutil.copytree(ROOT / ".dvc", smoke_run / ".dvc", ignore=shutil.ignore_patterns("cache", "tmp", "tmp*"))
+    shutil.copytree(ROOT / "src" / "audiodear", smoke_run / "src" / "audiodear", ignore=shutil.ignore_patterns("__pycache__"))
+    run("audiodear", "config", "--experiment", "smoke", "--out", "params.yaml")
+    run("git", "init", "-q")
+    run("git", "add", "-A")
+    run("git", "-c", "user.email=t@example.org", "-c", "user.name=t", "commit", "-qm", "smoke")
+    run("dvc", "exp", "run", "-S", "experiment=smoke", "-S", "student.variants.lambda0.distill_weight=10.0")
+    shown = run("dvc", "exp", "show", "--no-pager", "--json")
+    assert "headline.json" in shown and "distill_weight" in shown
+    assert "up to date" in run("dvc", "status").lower()  # the applied experiment is what dvc.lock records
+    metrics = run("dvc", "metrics", "show")
+    assert "student_main_main" in metrics
+
