@@ -63,9 +63,7 @@ rule claims:
         others=multiext(P.table("claims"), ".md", ".tex"),
     params:
         plan=plan("report.claims", "report.latency_systems", "teacher", "student", "eval.bootstrap"),
-        audiosets={a: {"features": P.features_dir(a), "per_clip": P.metrics(a, "per_clip.csv")}
-                   for a in claim_audiosets()},
-        reference=P.features_dir("reference"),
+        audiosets=claim_audiosets(),  # in the order of the inputs
     conda:
         CONDA_ENV
     log:

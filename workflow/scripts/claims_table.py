@@ -10,8 +10,11 @@ from audiodear.report.claims import NOTES, check_claims
 from audiodear.report.render import write_table
 
 job = Job(snakemake)  # noqa: F821
-sets = {a: AudioSetScores.load(p["features"], p["per_clip"]) for a, p in job.params.audiosets.items()}
-reference = AudioSetScores.load(job.params.reference, None)
+# Each audio set's feature files lie in one folder (layout.features); the inputs follow params.audiosets
+# (features: classifier and frames of each set in turn).
+sets = {a: AudioSetScores.load(Path(features).parent, per_clip)
+        for a, features, per_clip in zip(job.params.audiosets, job.input.features[::2], job.input.per_clip)}
+reference = AudioSetScores.load(Path(job.input.reference[0]).parent, None)
 latency = pd.read_csv(job.input.latency)
 b = job.plan.eval.bootstrap
 table = check_claims(resolve_claims(job.plan), ClipEvidence(sets, reference), latency,
