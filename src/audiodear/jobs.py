@@ -2,8 +2,8 @@
 
 Snakemake runs ``workflow/scripts/*.py`` with a ``snakemake`` object; those scripts wrap it in
 ``Job`` and call the library. A job logs to the file its rule declares (and to stderr, so progress
-shows in the terminal) and writes, next to its main output, the fully composed configuration it
-ran with plus a provenance stamp (code version, seed, rule, wildcards, and the precision ``auto``
+shows in the terminal) and reads only the slices of the plan its rule declares (``params.plan``);
+it writes, next to its main output, those slices (``config.yaml``) plus a provenance stamp (code version, seed, rule, wildcards, and the precision ``auto``
 resolves to on the job's device, with the evidence for it).
 """
 from __future__ import annotations
