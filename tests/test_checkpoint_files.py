@@ -6,9 +6,8 @@ import json
 import logging
 from types import SimpleNamespace
 
-from omegaconf import OmegaConf
-
 from audiodear.config import compose
+from audiodear.config.slices import slices
 from audiodear.jobs import Job
 from audiodear.utils.checkpoint_files import files_read, record_files
 from audiodear.utils.hashing import sha256_file
@@ -33,8 +32,8 @@ def test_job_provenance_lists_the_checkpoints_read(tmp_path):
     path.write_bytes(b"weights")
     record_files(path)
     # the attributes of Snakemake's ``snakemake`` object that Job reads
-    smk = SimpleNamespace(config={"plan": OmegaConf.to_container(compose("smoke"))}, threads=1, wildcards={},
-                          log=[], rule="score", input=[], output=[], params={})
+    smk = SimpleNamespace(config={}, threads=1, wildcards={}, log=[], rule="score", input=[], output=[],
+                          params=SimpleNamespace(plan=slices(compose("smoke"), ())))
     Job(smk).record(tmp_path / "out")
     provenance = json.loads((tmp_path / "out" / "provenance.json").read_text())
     assert provenance["checkpoints"][str(path)] == sha256_file(path)

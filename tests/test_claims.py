@@ -3,7 +3,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from audiodear.config import compose
+from audiodear.plan import compose
 from audiodear.errors import ConfigError
 from audiodear.eval.features import FeatureSet
 from audiodear.eval.set_statistics import AudioSetScores, ClipEvidence

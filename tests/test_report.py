@@ -91,3 +91,18 @@ def test_tables_are_written_in_three_formats(tmp_path):
     assert "| a <b>" in paths[0].read_text() and "1.235" in paths[0].read_text()
     assert r"A \& B" in paths[1].read_text() or "A & B" in paths[1].read_text()
     assert pd.read_csv(paths[2]).shape == (2, 2)
+
+
+def test_summary_tables_recognition_and_latency():
+    from audiodear.report.summary import latency_table, recognition_table
+
+    metrics = pd.DataFrame({"audio": ["teacher/main/main", "reference", "teacher/main/main"],
+                            "metric": ["recognition", "recognition", "FD"], "value": [0.2, 0.9, 30.0],
+                            "ci_low": [0.1, 0.8, 1.0], "ci_high": [0.3, 1.0, 2.0], "n": [16, 16, 16], "note": ["", "", ""]})
+    rec = recognition_table(metrics)
+    assert rec.audio.tolist() == ["reference", "teacher/main/main"] and rec.recognition.tolist() == [0.9, 0.2]
+    latency = pd.DataFrame({"sweep": ["batch"] * 4, "batch_size": [1, 1, 8, 8], "system": ["teacher", "student"] * 2,
+                            "latency_s": [2.0, 1.0, 8.0, 2.0], "hardware": ["cpu"] * 4})
+    table, title = latency_table(latency)
+    assert table["teacher/student"].tolist() == [2.0, 4.0] and title.endswith("on cpu")
+    assert "IMPACT base dec 64 (paper, V100)" in table

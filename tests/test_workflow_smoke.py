@@ -78,6 +78,107 @@ def test_report_is_one_html_file(smoke_run):
     assert len(html) > 50_000 and "claims" in html.lower()
 
 
+def _declared_slices(workdir) -> dict[str, tuple[str, str, dict]]:
+    """Output path -> (rule, job, the plan slices the job received as params.plan), from Snakemake's
+    records of the run (.snakemake/metadata keeps each job's params)."""
+    import ast
+    import base64
+
+    declared = {}
+    for record in (workdir / ".snakemake" / "metadata").rglob("*"):
+        if not record.is_file():
+            continue
+        meta = json.loads(record.read_text())
+        path = base64.b64decode(record.name).decode()
+        for text in meta.get("params") or []:
+            try:
+                value = ast.literal_eval(text)
+            except (ValueError, SyntaxError):
+                continue
+            if isinstance(value, dict) and "experiment_name" in value:
+                declared[path] = (meta["rule"], meta["job_hash"], value)
+    return declared
+
+
+def _reads(slices: dict, parts: tuple) -> bool:
+    node = slices
+    for part in parts:
+        if not isinstance(node, dict) or part not in node:
+            return False
+        node = node[part]
+    return True
+
+
+def _leaves(node, parts=()):
+    if isinstance(node, dict):
+        for key, value in node.items():
+            yield from _leaves(value, (*parts, key))
+    else:
+        yield parts, node
+
+
+def test_each_leaf_reruns_exactly_the_jobs_that_read_it(smoke_run):
+    """A job sees only the plan slices its rule declares (params.plan), so changing a leaf must rerun
+    (reason: params changed) exactly the jobs that declared it; the others rerun only because an
+    input was updated. Enumerating every leaf (one dry run each) is too slow for the suite, so 8
+    numeric or boolean leaves are drawn with a fixed seed; a change the plan refuses is skipped."""
+    import random
+
+    from omegaconf import OmegaConf
+
+    from audiodear.config import compose
+    from audiodear.errors import ConfigError
+
+    declared = _declared_slices(smoke_run)
+    assert {rule for rule, _, _ in declared.values()} >= {"corpus", "train_teacher", "generate_student", "score"}
+    leaves = [(p, v) for p, v in _leaves(OmegaConf.to_container(compose("smoke")))
+              if isinstance(v, (bool, int, float)) and not any("." in part for part in p)]
+    rng, checked = random.Random(17), 0
+    for parts, value in rng.sample(leaves, len(leaves)):
+        new = (not value) if isinstance(value, bool) else value + 1 if isinstance(value, int) else value * 0.5
+        override = f"{'.'.join(parts)}={str(new).lower() if isinstance(new, bool) else new}"
+        try:
+            compose("smoke", [override])
+        except ConfigError:
+            continue  # outside the field's bounds
+        proc = snakemake(smoke_run, "-n", "--cores", "2", "paper_tables", "--config", "experiment=smoke",
+                         f"overrides=[{override}]")
+        rerun = set()
+        for block in re.split(r"^(?=(?:local)?rule \w+:)", proc.stdout, flags=re.M):
+            if "Params have changed" in block:
+                rerun.add(re.search(r"output: ([^,\n]+)", block).group(1).strip())
+        readers = {(rule, job) for rule, job, slices in declared.values() if _reads(slices, parts)}
+        rerun_jobs = {declared[path][:2] for path in rerun}
+        assert rerun_jobs == readers, (f"{override}: rerun without reading it {sorted(rerun_jobs - readers)}, "
+                                       f"read but not rerun {sorted(readers - rerun_jobs)}")
+        checked += 1
+        if checked == 8:
+            break
+    assert checked == 8
+
+
+def test_per_setting_generation_writes_the_same_audio(smoke_run, tmp_path):
+    """One generation job per audio set (paper scale) writes the same audio as one job per model
+    (the default): regenerate every set the per_setting way in a copy of the run and compare."""
+    import hashlib
+    import shutil
+
+    run = shutil.copytree(smoke_run, tmp_path / "wf", symlinks=True)
+    audio = run / "results/smoke/audio"
+    sets = sorted(p.parent.relative_to(run) for p in audio.rglob("generation.json"))
+
+    def digests():
+        return {p.relative_to(audio): hashlib.sha256(p.read_bytes()).hexdigest() for p in audio.rglob("*.wav")}
+
+    before = digests()
+    per_setting = ("--config", "experiment=smoke", "overrides=[generation_jobs=per_setting]")
+    proc = snakemake(run, "--cores", "2", *map(str, sets), "--forcerun", "generate_teacher", "generate_student",
+                     *per_setting)
+    ran = re.findall(r"^(?:local)?rule (\w+):", proc.stdout + proc.stderr, re.M)
+    assert ran.count("generate_teacher") + ran.count("generate_student") == len(sets) > 3
+    assert digests() == before
+
+
 def test_dvc_experiment_over_the_hydra_params(smoke_run):
     """`dvc exp run -S ...` composes params.yaml with Hydra, reruns the changed variant, and
     `dvc exp show` lists its metrics; `dvc repro` then finds nothing left to do."""
@@ -111,25 +212,3 @@ def test_dvc_experiment_over_the_hydra_params(smoke_run):
     assert "up to date" in run("dvc", "status").lower()  # the applied experiment is what dvc.lock records
     metrics = run("dvc", "metrics", "show")
     assert "student_main_main" in metrics
-
-
-def test_per_setting_generation_writes_the_same_audio(smoke_run, tmp_path):
-    """One generation job per audio set (paper scale) writes the same audio as one job per model
-    (the default): regenerate every set the per_setting way in a copy of the run and compare."""
-    import hashlib
-    import shutil
-
-    run = shutil.copytree(smoke_run, tmp_path / "wf", symlinks=True)
-    audio = run / "results/smoke/audio"
-    sets = sorted(p.parent.relative_to(run) for p in audio.rglob("generation.json"))
-
-    def digests():
-        return {p.relative_to(audio): hashlib.sha256(p.read_bytes()).hexdigest() for p in audio.rglob("*.wav")}
-
-    before = digests()
-    per_setting = ("--config", "experiment=smoke", "overrides=[generation_jobs=per_setting]")
-    proc = snakemake(run, "--cores", "2", *map(str, sets), "--forcerun", "generate_teacher", "generate_student",
-                     *per_setting)
-    ran = re.findall(r"^(?:local)?rule (\w+):", proc.stdout + proc.stderr, re.M)
-    assert ran.count("generate_teacher") + ran.count("generate_student") == len(sets) > 3
-    assert digests() == before

@@ -15,7 +15,8 @@ from .errors import InputError
 
 
 def _config(args: argparse.Namespace) -> None:
-    from .config import compose, save
+    from .config import save
+    from .plan import compose
     from omegaconf import OmegaConf
 
     plan = compose(args.experiment, args.overrides)

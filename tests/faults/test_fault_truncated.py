@@ -58,7 +58,8 @@ def _clips(root, n=4):
 
 
 def _extract(rows, root, codec, out, scratch):
-    return extract_latents(rows, root, codec, MelConfig(), 0.32, 2, out, scratch, shard_size=2)
+    clips = {r["id"]: root / r["path"] for r in rows}
+    return extract_latents(clips, codec, MelConfig(), 0.32, 2, out, scratch, shard_size=2)
 
 
 def test_truncated_latent_shard_in_scratch_is_redone(tmp_path, tiny_codec):

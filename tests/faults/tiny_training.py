@@ -14,7 +14,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).parents[1] / "models"))
 
 from audiodear.train.data import TokenData  # noqa: E402
-from audiodear.train.loop import TrainConfig, train  # noqa: E402
+from audiodear.config.schema import Train  # noqa: E402
+from audiodear.train.loop import train  # noqa: E402
 from audiodear.train.objectives import TeacherObjective  # noqa: E402
 from tiny import tiny_data, tiny_model  # noqa: E402
 
@@ -39,11 +40,11 @@ def run(workdir: str | Path, steps: int, pause: float = 0.0, nan_at: int | None 
     workdir = Path(workdir)
     model = tiny_model(seed=0)
     _, tokens, text = tiny_data(16)
-    cfg = TrainConfig(steps=steps, batch_size=4, lr=1e-3, warmup_steps=2, ema_decay=0.9,
-                      checkpoint_every=CHECKPOINT_EVERY, log_every=CHECKPOINT_EVERY, seed=0)
+    cfg = Train(steps=steps, batch_size=4, lr=1e-3, warmup_steps=2, ema_decay=0.9,
+                checkpoint_every=CHECKPOINT_EVERY, log_every=CHECKPOINT_EVERY, precision="fp32")
     objective = Faulty(TeacherObjective(0, 0.1), pause, nan_at)
     summary = train(model, objective, TokenData(tokens, text.sequence()), cfg, workdir / "work",
-                    workdir / "loss.jsonl", config_hash="tiny")
+                    workdir / "loss.jsonl", config_hash="tiny", seed=0)
     return model, summary
 
 

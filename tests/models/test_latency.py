@@ -27,8 +27,8 @@ def test_rows_cover_every_sweep_point_and_decoding_is_shared_per_batch():
     teacher, teacher_meta = generator("diffusion")
     student, student_meta = generator("energy")
     systems = {
-        "teacher": (teacher, teacher_meta, SamplingConfig(iterations=2, cfg_level="noise", cfg_scale=3.0, diffusion_steps=4)),
-        "student": (student, student_meta, SamplingConfig(iterations=2, cfg_level="representation", cfg_scale=3.0)),
+        "teacher": (teacher, teacher_meta, SamplingConfig(precision="fp32", iterations=2, cfg_level="noise", cfg_scale=3.0, diffusion_steps=4)),
+        "student": (student, student_meta, SamplingConfig(precision="fp32", iterations=2, cfg_level="representation", cfg_scale=3.0)),
     }
     cond = torch.randn(3, 3, 12)
     frame = measure(systems, cond, codec, vocoder, batch_sizes=[1, 2], iterations=[1, 2, 4], default_iterations=2)

@@ -22,7 +22,7 @@ def test_sampler_runs_backbone_once_per_iteration_and_fills_everything():
     _, _, text = tiny_data(3)
     calls = []
     hook = model.backbone.register_forward_hook(lambda m, a, out: calls.append(int(a[1].sum())))
-    tokens = sample_tokens(model, text.sequence(), SamplingConfig(iterations=5, cfg_level="none", diffusion_steps=5),
+    tokens = sample_tokens(model, text.sequence(), SamplingConfig(precision="fp32", iterations=5, cfg_level="none", diffusion_steps=5),
                            torch.Generator().manual_seed(0))
     hook.remove()
     assert len(calls) == 5 and calls[0] == 3 * SEQ  # first pass: everything masked
@@ -33,7 +33,7 @@ def test_sampler_runs_backbone_once_per_iteration_and_fills_everything():
 def test_same_seed_same_tokens(head):
     model = tiny_model(head, perturb=True)
     _, _, text = tiny_data(3)
-    cfg = SamplingConfig(iterations=4, cfg_level="representation", cfg_scale=3.0, diffusion_steps=5)
+    cfg = SamplingConfig(precision="fp32", iterations=4, cfg_level="representation", cfg_scale=3.0, diffusion_steps=5)
     a = sample_tokens(model, text.sequence(), cfg, torch.Generator().manual_seed(7))
     b = sample_tokens(model, text.sequence(), cfg, torch.Generator().manual_seed(7))
     c = sample_tokens(model, text.sequence(), cfg, torch.Generator().manual_seed(8))
@@ -45,8 +45,8 @@ def test_cfg_scale_one_equals_conditional_sampling(level, head):
     model = tiny_model(head, perturb=True)
     _, _, text = tiny_data(3)
     base = dict(iterations=4, diffusion_steps=5, cfg_scale=1.0, cfg_schedule="constant")
-    plain = sample_tokens(model, text.sequence(), SamplingConfig(cfg_level="none", **base), torch.Generator().manual_seed(1))
-    guided = sample_tokens(model, text.sequence(), SamplingConfig(cfg_level=level, **base), torch.Generator().manual_seed(1))
+    plain = sample_tokens(model, text.sequence(), SamplingConfig(precision="fp32", cfg_level="none", **base), torch.Generator().manual_seed(1))
+    guided = sample_tokens(model, text.sequence(), SamplingConfig(precision="fp32", cfg_level=level, **base), torch.Generator().manual_seed(1))
     torch.testing.assert_close(guided, plain, rtol=1e-4, atol=1e-5)
 
 
@@ -55,7 +55,7 @@ def test_bf16_sampling_is_deterministic_and_close_to_fp32(head):
     model = tiny_model(head, perturb=True)
     _, _, text = tiny_data(3)
     base = dict(iterations=4, cfg_level="representation", cfg_scale=3.0, diffusion_steps=5)
-    fp32 = sample_tokens(model, text.sequence(), SamplingConfig(**base), torch.Generator().manual_seed(7))
+    fp32 = sample_tokens(model, text.sequence(), SamplingConfig(precision="fp32", **base), torch.Generator().manual_seed(7))
     bf16 = [sample_tokens(model, text.sequence(), SamplingConfig(precision="bf16", **base), torch.Generator().manual_seed(7))
             for _ in range(2)]
     assert bf16[0].dtype == torch.float32 and torch.equal(bf16[0], bf16[1])
@@ -69,9 +69,9 @@ def test_guidance_changes_the_output():
         model.backbone.fake_latent.add_(1.0)  # make the unconditional branch differ
     _, _, text = tiny_data(3)
     base = dict(iterations=4, diffusion_steps=5, cfg_schedule="constant")
-    one = sample_tokens(model, text.sequence(), SamplingConfig(cfg_level="representation", cfg_scale=1.0, **base),
+    one = sample_tokens(model, text.sequence(), SamplingConfig(precision="fp32", cfg_level="representation", cfg_scale=1.0, **base),
                         torch.Generator().manual_seed(1))
-    three = sample_tokens(model, text.sequence(), SamplingConfig(cfg_level="representation", cfg_scale=3.0, **base),
+    three = sample_tokens(model, text.sequence(), SamplingConfig(precision="fp32", cfg_level="representation", cfg_scale=3.0, **base),
                           torch.Generator().manual_seed(1))
     assert not torch.allclose(one, three)
 
@@ -88,7 +88,7 @@ def test_representation_cfg_is_uncond_plus_w_times_cond_minus_uncond(scale):
     received = []
     sample = model.head.sample
     model.head.sample = lambda h, *a, **kw: received.append(h.clone()) or sample(h, *a, **kw)
-    cfg = SamplingConfig(iterations=1, cfg_level="representation", cfg_scale=scale, cfg_schedule="constant")
+    cfg = SamplingConfig(precision="fp32", iterations=1, cfg_level="representation", cfg_scale=scale, cfg_schedule="constant")
     sample_tokens(model, text.sequence(), cfg, torch.Generator().manual_seed(0))
     with torch.no_grad():  # one iteration: every token is produced from the all-masked input
         b, mask = 3, torch.ones(3, SEQ, dtype=torch.bool)
@@ -103,9 +103,9 @@ def test_bad_sampling_settings_are_refused():
     model = tiny_model("energy")
     _, _, text = tiny_data(2)
     with pytest.raises(ConfigError, match="iterations"):
-        sample_tokens(model, text.sequence(), SamplingConfig(iterations=SEQ + 1, cfg_level="none"), torch.Generator())
+        sample_tokens(model, text.sequence(), SamplingConfig(precision="fp32", iterations=SEQ + 1, cfg_level="none"), torch.Generator())
     with pytest.raises(ConfigError, match="noise"):
-        sample_tokens(model, text.sequence(), SamplingConfig(iterations=4, cfg_level="noise"), torch.Generator())
+        sample_tokens(model, text.sequence(), SamplingConfig(precision="fp32", iterations=4, cfg_level="noise"), torch.Generator())
     with pytest.raises(ConfigError, match="precision 'fp16'"):
         sample_tokens(model, text.sequence(), SamplingConfig(iterations=4, cfg_level="none", precision="fp16"),
                       torch.Generator())

@@ -14,7 +14,9 @@ from audiodear.errors import TrainingError
 from audiodear.models.generator_file import load_weights
 from audiodear.train.data import TokenData
 from audiodear.train.launch import launch
-from audiodear.train.loop import CHECKPOINT, TrainConfig, train
+from audiodear.config.schema import Train
+from audiodear.config.variants import student_variant
+from audiodear.train.loop import CHECKPOINT, train
 from audiodear.train.objectives import Batch, StudentObjective, TeacherObjective
 from tiny import tiny_data, tiny_model, tiny_plan, write_training_inputs
 
@@ -22,15 +24,16 @@ HERE = Path(__file__).parent
 
 
 def _cfg(**kw):
-    base = dict(steps=6, batch_size=4, lr=1e-3, warmup_steps=2, ema_decay=0.9, checkpoint_every=3, log_every=3, seed=0)
-    return TrainConfig(**{**base, **kw})
+    base = dict(steps=6, batch_size=4, lr=1e-3, warmup_steps=2, ema_decay=0.9, checkpoint_every=3, log_every=3,
+                precision="fp32")
+    return Train(**{**base, **kw})
 
 
 def _run(tmp, steps, workdir="work"):
     model = tiny_model(seed=0)
     _, tokens, text = tiny_data(16)
     out = train(model, TeacherObjective(0, 0.1), TokenData(tokens, text.sequence()), _cfg(steps=steps),
-                tmp / workdir, tmp / f"{workdir}.jsonl", config_hash="h")
+                tmp / workdir, tmp / f"{workdir}.jsonl", config_hash="h", seed=0)
     return model, out["ema"]
 
 
@@ -52,7 +55,7 @@ def test_non_finite_loss_stops_and_keeps_the_last_good_checkpoint(tmp_path):
     tokens[:] = torch.where(torch.arange(16).view(16, 1, 1) == 15, torch.nan, tokens)  # one poisoned clip
     cfg = _cfg(steps=40, checkpoint_every=1)
     with pytest.raises(TrainingError, match=r"non-finite loss .* at step (\d+); the last good checkpoint is kept"):
-        train(model, TeacherObjective(0, 0.0), TokenData(tokens, text.sequence()), cfg, tmp_path / "w", tmp_path / "l.jsonl", "h")
+        train(model, TeacherObjective(0, 0.0), TokenData(tokens, text.sequence()), cfg, tmp_path / "w", tmp_path / "l.jsonl", "h", seed=0)
     ckpt = tmp_path / "w" / CHECKPOINT
     from safetensors import safe_open
     with safe_open(str(ckpt), framework="pt") as f:
@@ -76,7 +79,9 @@ def _job(tmp, role, inputs, **extra):
     lat, text = inputs
     plan = tiny_plan(steps=4, batch_size=8, checkpoint_every=2, warmup_steps=1)
     plan = OmegaConf.merge(plan, {"student": {"train": {"steps": 3, "batch_size": 8}}})
-    return {"role": role, "variant": extra.pop("variant", None), "latents": str(lat), "text": str(text),
+    variant = extra.pop("variant", None)
+    return {"role": role, "variant": variant, "variant_settings": student_variant(plan, variant) if variant else None,
+            "latents": str(lat), "text": str(text),
             "model": str(tmp / role / "model.safetensors"), "loss_log": str(tmp / role / "loss.jsonl"),
             "workdir": str(tmp / "scratch" / role), "plan": OmegaConf.to_container(plan), **extra}
 
@@ -86,8 +91,7 @@ def test_frozen_student_keeps_the_teacher_backbone_bit_identical(tmp_path):
     teacher_job = _job(tmp_path, "teacher", inputs)
     launch(teacher_job, tmp_path / "t.json")
     job = _job(tmp_path, "student", inputs, variant="main", teacher=teacher_job["model"])
-    job["plan"]["student"]["variants"]["frozen"] = {"freeze_backbone": True}
-    job["variant"] = "frozen"
+    job["variant"], job["variant_settings"]["freeze_backbone"] = "frozen", True
     launch(job, tmp_path / "s.json")
     teacher, _ = load_weights(teacher_job["model"])
     student, meta = load_weights(job["model"])
@@ -140,7 +144,7 @@ def test_frozen_backbone_stays_in_eval_mode_through_training(tmp_path):
          [a.detach().clone() if torch.is_tensor(a) else a for a in args], out.detach().clone())))
     _, tokens, text = tiny_data(16)
     train(model, TeacherObjective(0, 0.1), TokenData(tokens, text.sequence()), _cfg(steps=3), tmp_path / "w",
-          tmp_path / "l.jsonl", "h")
+          tmp_path / "l.jsonl", "h", seed=0)
     hook.remove()
     assert len(seen) == 3
     model.eval()

@@ -40,7 +40,7 @@ def make_sources(root: Path, n_clips: int = 6, seconds: float = 0.6) -> tuple[di
 
 
 def make_config(**overrides) -> SubjectiveConfig:
-    base = dict(systems=(SystemSpec(SYSTEM_NAMES[1], paper="AudioDEAR"), SystemSpec(SYSTEM_NAMES[2], paper="IMPACT")),
+    base = dict(systems=[SystemSpec(SYSTEM_NAMES[1], paper="AudioDEAR"), SystemSpec(SYSTEM_NAMES[2], paper="IMPACT")],
                 reference_name=SYSTEM_NAMES[0], clips_per_system=4, seed=7, attention_checks=1,
                 title="Test listening test")
     base.update(overrides)

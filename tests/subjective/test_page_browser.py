@@ -41,7 +41,7 @@ def browser():
 
 def make_bundle(root: Path, captions: dict | None = None) -> tuple[Path, dict]:
     sources, caps, kinds = make_sources(root / "systems", n_clips=2, seconds=0.45)
-    build_bundle(root / "bundle", sources, captions or caps, make_config(clips_per_system=2), kinds)
+    build_bundle(root / "bundle", sources, captions or caps, make_config(clips_per_system=2), kinds, sample_rate=16000)
     return root / "bundle", read_json(root / "bundle" / "key.json")
 
 

@@ -100,7 +100,7 @@ def test_ratings_stage_writes_report_and_table(folder, tmp_path):
     key_path.write_text(json.dumps(KEY))
     out = {k: tmp_path / "out" / f"{k}.{'json' if k == 'summary' else 'csv'}"
            for k in ("validation", "raters", "ratings", "mos", "summary")}
-    summary = ratings_stage(key_path, folder, out, SubjectiveConfig(systems=(SystemSpec("S2"),), reference_name="S1"))
+    summary = ratings_stage(key_path, folder, out, SubjectiveConfig(systems=[SystemSpec("S2")], reference_name="S1"))
     assert summary["raters_excluded"] == 7 and summary["raters_included"] == 2 and summary["files"] == 9
     report = pd.read_csv(out["validation"])
     assert set(report.problem) == {"failed_attention_check", "invalid_value", "incomplete_session", "duplicate_trial",
@@ -109,7 +109,7 @@ def test_ratings_stage_writes_report_and_table(folder, tmp_path):
     mos = pd.read_csv(out["mos"]).set_index("system")
     # S1: alice 5, 4 and dave 5, 4 -> REL mean 4.5; S2: 3, 2, 3, 2 -> 2.5.
     assert mos.loc["S1", "rel_mean"] == pytest.approx(4.5) and mos.loc["S2", "rel_mean"] == pytest.approx(2.5)
-    cfg = SubjectiveConfig(systems=(SystemSpec("S2", paper="AudioDEAR"),), reference_name="S1",
+    cfg = SubjectiveConfig(systems=[SystemSpec("S2", paper="AudioDEAR")], reference_name="S1",
                            reference_paper="Ground truth")
     stem = tmp_path / "tables" / "subjective_mos"
     table_stage(stem, cfg, str(folder), mos=out["mos"], ratings=out["ratings"], summary=summary)
@@ -120,7 +120,7 @@ def test_ratings_stage_writes_report_and_table(folder, tmp_path):
 
 
 def test_no_ratings_table(tmp_path):
-    cfg = SubjectiveConfig(systems=(SystemSpec("S2"),), reference_name="S1")
+    cfg = SubjectiveConfig(systems=[SystemSpec("S2")], reference_name="S1")
     stem = tmp_path / "subjective_mos"
     table_stage(stem, cfg, "data/ratings/default")
     md = stem.with_suffix(".md").read_text()

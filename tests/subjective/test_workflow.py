@@ -11,8 +11,10 @@ import numpy as np
 import pandas as pd
 import pytest
 import yaml
+from omegaconf import OmegaConf
 
 from audiodear.audio.io import write_wav
+from audiodear.config.schema import Plan
 from audiodear.data.corpus.build import build_corpus
 from audiodear.data.testset import resolve_testset, write_testset
 from audiodear.subjective.ingest import EXPORT_FORMAT
@@ -24,26 +26,27 @@ SNAKEFILE = f"""
 import os
 from omegaconf import OmegaConf
 
+from audiodear.config.slices import slices
+from audiodear.layout import Layout
+
 PLAN = OmegaConf.create(config["plan"])
-R = f"{{PLAN.results_dir}}/{{PLAN.experiment_name}}"
-T = PLAN.tables_dir
-LOGS = f"{{R}}/logs"
+P = Layout.of(PLAN)
 CONDA_ENV = "{REPO}/workflow/envs/audiodear.yaml"
 
 
-def section(*keys):
-    return {{k: OmegaConf.to_container(PLAN[k], resolve=True) for k in keys}}
+def plan(*keys):
+    return slices(PLAN, keys)
 
 
 include: "{REPO}/workflow/rules/subjective.smk"
 """
-PLAN = {
+# A plan's sections are complete (the schema's defaults fill what a test leaves out).
+PLAN = OmegaConf.to_container(OmegaConf.merge(OmegaConf.structured(Plan), {
     "experiment_name": EXP, "seed": 0, "results_dir": "results", "tables_dir": "tables",
-    "data": {"sample_rate": 16000},
     "subjective": {"systems": [{"name": "One-step", "audio": "student/base/onestep", "paper": "AudioDEAR"}],
                    "reference_name": "Ground truth", "clips_per_system": 3, "seed": 5, "attention_checks": 1,
                    "ratings_dir": "ratings"},
-}
+}))
 TABLE = "tables/subjective_mos.md"
 KEY = f"results/{EXP}/subjective/bundle/key.json"
 

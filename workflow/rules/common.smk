@@ -2,8 +2,10 @@
 import os
 import re
 
-from audiodear.config import compose, load, to_dict
-from audiodear.config.variants import sampling_of, student_runs, student_setting, student_variant, teacher_setting
+from audiodear.config.slices import slices
+from audiodear.plan import compose, load
+from audiodear.config.variants import student_runs
+from audiodear.layout import ROLES, Layout
 from audiodear.report.claim_plan import resolve_claims
 from audiodear.data.ingest.present import metadata_inputs
 
@@ -15,19 +17,14 @@ def _load_plan():
 
 
 PLAN = _load_plan()
-# Jobs read the full plan from snakemake.config; params carry only the sections a rule depends on,
-# so that changing one variant reruns only that variant's jobs.
-config["plan"] = to_dict(PLAN)
+config["experiment_name"] = PLAN.experiment_name  # for the report's caption only; jobs get params.plan
 
-R = f"{PLAN.results_dir}/{PLAN.experiment_name}"  # results of this experiment
-T = PLAN.tables_dir  # rendered tables and figures
-LOGS = f"{R}/logs"
+P = Layout.of(PLAN)  # every path of the run (audiodear/layout.py)
 CONDA_ENV = "../envs/audiodear.yaml"  # documents the stack; used only with --sdm conda
 # Threads of the rules that come many jobs at a time (student training, generation). On a 2-core
-# machine two one-thread jobs side by side do more work than one two-thread job: 1.2x for student
-# training (batch 64: 1.11 steps/s each vs 1.82 alone), 1.4x for generation (63 s vs 45 s per
-# set), measured in the default run. The serial stages (VAE, teacher training) keep 2. Cluster
-# profiles set their own (set-threads).
+# machine two one-thread jobs side by side do more work than one two-thread job (measured in the
+# default run); the serial stages (VAE, teacher training) keep 2. Cluster profiles set their own
+# (set-threads).
 MANY_JOBS_THREADS = 1
 # Scheduling order among ready jobs (higher first). The chain to the teacher (VAE, latents, text
 # conditioning, teacher training) goes before the evaluation backbones, which are needed only once
@@ -36,15 +33,15 @@ TEACHER_PATH_PRIORITY = 20
 STUDENT_PRIORITY = 10
 
 
-def section(*keys):
-    """A plain-dict copy of plan sections, for rule params (rerun triggers)."""
-    return {k: to_dict(PLAN[k]) if hasattr(PLAN[k], "keys") else PLAN[k] for k in keys}
+def plan(*keys):
+    """The slices of the plan a rule's job reads (dotted keys), for its ``params.plan``: the job sees
+    only these (audiodear.jobs.Job), so they are its rerun triggers, and changing one variant
+    reruns only that variant's jobs."""
+    return slices(PLAN, keys)
 
 
 # --- inputs shared by several rule files -------------------------------------------------------
-ROLES = ("classifier", "frames", "clap")  # evaluation backbones: FD/KL/IS, FAD, CLAP score
 EMBEDDED_EVAL = {"classifier": "embedded_classifier", "frames": "embedded_vggish", "clap": "small_clap"}
-EVAL_MODEL_FILE = {"classifier": "classifier.safetensors", "frames": "frames.safetensors", "clap": "clap"}
 AUDIOSET = r"(teacher|student)/[^/]+/[^/]+"  # wildcard of a generated audio set
 # the real test audio scored like a system, and two disjoint halves of it scored against each other
 REAL_AUDIOSETS = ["reference", "reference_halves"]
@@ -57,25 +54,17 @@ def embedded_eval(role):
 
 
 def vae_folder():
-    return f"{R}/models/vae" if PLAN.vae.kind == "embedded" else ancient(PLAN.vae.path)
+    return P.vae if PLAN.vae.kind == "embedded" else ancient(PLAN.vae.path)
 
 
 def clap_inputs():
     c = PLAN.text.clap_slot
-    return [f"{R}/models/clap_cond"] if c.kind == "small" else [ancient(c.checkpoint), ancient(c.roberta)]
+    return [P.clap_cond] if c.kind == "small" else [ancient(c.checkpoint), ancient(c.roberta)]
 
 
 def text_slot_inputs():
     t = PLAN.text.text_slot
     return [ancient(t.path)] if t.kind == "flan_t5" else []
-
-
-def teacher_audio():
-    return [f"{R}/audio/teacher/main/{s}" for s in PLAN.teacher.settings]
-
-
-def student_audio():
-    return [f"{R}/audio/student/{v}/{s}" for v, s in student_runs(PLAN)]
 
 
 def generated_audiosets():
@@ -91,12 +80,12 @@ def claim_audiosets():
 def eval_backbone(role):
     """The checkpoint of an evaluation backbone: trained by the DAG, or the user's local file."""
     if embedded_eval(role):
-        return f"{R}/models/eval/{EVAL_MODEL_FILE[role]}"
+        return P.eval_model(role)
     return ancient(PLAN.eval.backbones[role].path)
 
 
 def generator_model(audioset):
     """The model file that generated an audio set <system>/<variant>/<setting>."""
     system, variant, _ = audioset.split("/")
-    return f"{R}/models/teacher/model.safetensors" if system == "teacher" else f"{R}/models/student/{variant}/model.safetensors"
+    return P.model(system, variant)
 

@@ -6,14 +6,14 @@ if PLAN.data.kind == "synthetic":
 
     rule corpus:
         output:
-            manifest=f"{R}/data/manifest.csv",
-            audio=directory(f"{R}/data/audio"),
+            manifest=P.manifest,
+            audio=directory(P.audio),
         params:
-            cfg=section("data"),
+            plan=plan("data"),
         conda:
             CONDA_ENV
         log:
-            f"{LOGS}/corpus.log",
+            P.log("corpus"),
         script:
             "../scripts/corpus.py"
 
@@ -25,46 +25,46 @@ else:
             # with a message naming the source (metadata_inputs).
             metadata=lambda wildcards: [ancient(p) for p in metadata_inputs(PLAN.data)],
         output:
-            manifest=f"{R}/data/manifest.csv",
-            audio=directory(f"{R}/data/audio"),
-            report=f"{R}/data/ingest_report.csv",
+            manifest=P.manifest,
+            audio=directory(P.audio),
+            report=P.ingest_report,
         params:
-            cfg=section("data"),
+            plan=plan("data"),
         conda:
             CONDA_ENV
         log:
-            f"{LOGS}/ingest.log",
+            P.log("ingest"),
         script:
             "../scripts/ingest.py"
 
 
 rule testset:
     input:
-        manifest=f"{R}/data/manifest.csv",
+        manifest=P.manifest,
         definition=[ancient(os.path.join(PLAN.data.root, PLAN.data.testset))] if PLAN.data.testset else [],
     output:
-        f"{R}/data/testset.json",
+        P.testset,
     params:
-        cfg=section("data"),
+        plan=plan(),  # the definition is an input; the rows come from the manifest
     conda:
         CONDA_ENV
     log:
-        f"{LOGS}/testset.log",
+        P.log("testset"),
     script:
         "../scripts/testset.py"
 
 
 rule audio_check:
     input:
-        manifest=f"{R}/data/manifest.csv",
-        audio=f"{R}/data/audio",
+        manifest=P.manifest,
+        audio=P.audio,
     output:
-        f"{R}/data/audio_check.json",
+        P.audio_check,
     params:
-        cfg=section("data", "audio"),
+        plan=plan("audio.sample_rate"),
     conda:
         CONDA_ENV
     log:
-        f"{LOGS}/audio_check.log",
+        P.log("audio_check"),
     script:
         "../scripts/audio_check.py"

@@ -6,19 +6,19 @@ if embedded_eval("classifier"):
 
     rule train_eval_classifier:
         input:
-            manifest=f"{R}/data/manifest.csv",
-            audio=f"{R}/data/audio",
-            checked=f"{R}/data/audio_check.json",
+            manifest=P.manifest,
+            audio=P.audio,
+            checked=P.audio_check,
         output:
-            f"{R}/models/eval/classifier.safetensors",
+            P.eval_model("classifier"),
         params:
-            cfg=section("eval"),
+            plan=plan("eval.train"),
             trainer="train_embedded_classifier",
         threads: 1
         conda:
             CONDA_ENV
         log:
-            f"{LOGS}/train_eval_classifier.log",
+            P.log("train_eval_classifier"),
         script:
             "../scripts/train_eval_backbone.py"
 
@@ -27,19 +27,19 @@ if embedded_eval("frames"):
 
     rule train_eval_frames:
         input:
-            manifest=f"{R}/data/manifest.csv",
-            audio=f"{R}/data/audio",
-            checked=f"{R}/data/audio_check.json",
+            manifest=P.manifest,
+            audio=P.audio,
+            checked=P.audio_check,
         output:
-            f"{R}/models/eval/frames.safetensors",
+            P.eval_model("frames"),
         params:
-            cfg=section("eval"),
+            plan=plan("eval.train"),
             trainer="train_embedded_vggish",
         threads: 1
         conda:
             CONDA_ENV
         log:
-            f"{LOGS}/train_eval_frames.log",
+            P.log("train_eval_frames"),
         script:
             "../scripts/train_eval_backbone.py"
 
@@ -48,55 +48,54 @@ if embedded_eval("clap"):
 
     rule train_eval_clap:
         input:
-            manifest=f"{R}/data/manifest.csv",
-            audio=f"{R}/data/audio",
-            checked=f"{R}/data/audio_check.json",
+            manifest=P.manifest,
+            audio=P.audio,
+            checked=P.audio_check,
         output:
-            directory(f"{R}/models/eval/clap"),
+            directory(P.eval_model("clap")),
         params:
-            cfg=section("eval", "audio"),
-            max_tokens=PLAN.text.text_slot.max_tokens,
+            plan=plan("eval.clap", "audio", "data.clip_seconds", "text.text_slot.max_tokens"),
         threads: 1
         conda:
             CONDA_ENV
         log:
-            f"{LOGS}/train_eval_clap.log",
+            P.log("train_eval_clap"),
         script:
             "../scripts/train_eval_clap.py"
 
 
 rule caption_features:
     input:
-        testset=f"{R}/data/testset.json",
+        testset=P.testset,
         clap=eval_backbone("clap"),
     output:
-        f"{R}/features/captions/clap.safetensors",
+        P.features("captions", "clap"),
     params:
-        cfg=section("eval"),
+        plan=plan("eval.backbones", "audio", "data.clip_seconds"),
     threads: 1
     conda:
         CONDA_ENV
     log:
-        f"{LOGS}/caption_features.log",
+        P.log("caption_features"),
     script:
         "../scripts/features.py"
 
 
 rule reference_features:
     input:
-        manifest=f"{R}/data/manifest.csv",
-        audio=f"{R}/data/audio",
-        testset=f"{R}/data/testset.json",
+        manifest=P.manifest,
+        audio=P.audio,
+        testset=P.testset,
         **{role: eval_backbone(role) for role in ROLES},
     output:
-        **{role: f"{R}/features/reference/{role}.safetensors" for role in ROLES},
+        **{role: P.features("reference", role) for role in ROLES},
     params:
-        cfg=section("eval"),
+        plan=plan("eval.backbones", "audio", "data.clip_seconds"),
     threads: 1
     conda:
         CONDA_ENV
     log:
-        f"{LOGS}/reference_features.log",
+        P.log("reference_features"),
     script:
         "../scripts/features.py"
 
@@ -104,26 +103,26 @@ rule reference_features:
 rule score:
     """Features of one generated audio set (one file per backbone) and its metrics."""
     input:
-        audio=f"{R}/audio/{{audioset}}",
-        manifest=f"{R}/data/manifest.csv",
-        testset=f"{R}/data/testset.json",
-        captions=f"{R}/features/captions/clap.safetensors",
-        **{f"ref_{role}": f"{R}/features/reference/{role}.safetensors" for role in ROLES},
+        audio=P.generated("{audioset}"),
+        manifest=P.manifest,
+        testset=P.testset,
+        captions=P.features("captions", "clap"),
+        **{f"ref_{role}": P.features("reference", role) for role in ROLES},
         **{role: eval_backbone(role) for role in ROLES},
     output:
-        **{f"feat_{role}": f"{R}/features/{{audioset}}/{role}.safetensors" for role in ROLES},
-        table=f"{R}/metrics/{{audioset}}/metrics.csv",
-        summary=f"{R}/metrics/{{audioset}}/summary.json",
-        per_clip=f"{R}/metrics/{{audioset}}/per_clip.csv",
+        **{f"feat_{role}": P.features("{audioset}", role) for role in ROLES},
+        table=P.metrics("{audioset}"),
+        summary=P.metrics("{audioset}", "summary.json"),
+        per_clip=P.metrics("{audioset}", "per_clip.csv"),
     wildcard_constraints:
         audioset=AUDIOSET,
     params:
-        cfg=section("eval"),
+        plan=plan("eval.backbones", "eval.bootstrap", "audio", "data.clip_seconds"),
     threads: 1
     conda:
         CONDA_ENV
     log:
-        f"{LOGS}/score/{{audioset}}.log",
+        P.log("score/{audioset}"),
     script:
         "../scripts/score.py"
 
@@ -131,21 +130,21 @@ rule score:
 rule score_reference:
     """The test-set audio scored like a system (its CLAP score is the paper's ground-truth row)."""
     input:
-        manifest=f"{R}/data/manifest.csv",
-        testset=f"{R}/data/testset.json",
-        captions=f"{R}/features/captions/clap.safetensors",
-        **{f"ref_{role}": f"{R}/features/reference/{role}.safetensors" for role in ROLES},
+        manifest=P.manifest,
+        testset=P.testset,
+        captions=P.features("captions", "clap"),
+        **{f"ref_{role}": P.features("reference", role) for role in ROLES},
     output:
-        table=f"{R}/metrics/reference/metrics.csv",
-        summary=f"{R}/metrics/reference/summary.json",
-        per_clip=f"{R}/metrics/reference/per_clip.csv",
+        table=P.metrics("reference"),
+        summary=P.metrics("reference", "summary.json"),
+        per_clip=P.metrics("reference", "per_clip.csv"),
     params:
-        cfg=section("eval"),
+        plan=plan("eval.bootstrap"),
     threads: 1
     conda:
         CONDA_ENV
     log:
-        f"{LOGS}/score/reference.log",
+        P.log("score/reference"),
     script:
         "../scripts/score.py"
 
@@ -153,19 +152,19 @@ rule score_reference:
 rule score_real_halves:
     """Real vs real: two disjoint halves of the test audio, the floor of each distribution metric."""
     input:
-        testset=f"{R}/data/testset.json",
-        **{f"ref_{role}": f"{R}/features/reference/{role}.safetensors" for role in ("classifier", "frames")},
+        testset=P.testset,
+        **{f"ref_{role}": P.features("reference", role) for role in ("classifier", "frames")},
     output:
-        table=f"{R}/metrics/reference_halves/metrics.csv",
-        summary=f"{R}/metrics/reference_halves/summary.json",
-        per_clip=f"{R}/metrics/reference_halves/per_clip.csv",
+        table=P.metrics("reference_halves"),
+        summary=P.metrics("reference_halves", "summary.json"),
+        per_clip=P.metrics("reference_halves", "per_clip.csv"),
     params:
-        cfg=section("eval"),
+        plan=plan("eval.bootstrap"),
     threads: 1
     conda:
         CONDA_ENV
     log:
-        f"{LOGS}/score/reference_halves.log",
+        P.log("score/reference_halves"),
     script:
         "../scripts/score_real_halves.py"
 
@@ -173,16 +172,17 @@ rule score_real_halves:
 rule collect_metrics:
     localrule: True
     input:
-        tables=[f"{R}/metrics/{a}/metrics.csv" for a in REAL_AUDIOSETS + generated_audiosets()],
+        tables=[P.metrics(a) for a in REAL_AUDIOSETS + generated_audiosets()],
     output:
-        tidy=f"{R}/metrics.csv",
-        headline=f"{R}/metrics/headline.json",
+        tidy=P.metrics_table,
+        headline=P.headline,
     params:
+        plan=plan(),
         audiosets=REAL_AUDIOSETS + generated_audiosets(),
     conda:
         CONDA_ENV
     log:
-        f"{LOGS}/collect_metrics.log",
+        P.log("collect_metrics"),
     script:
         "../scripts/collect_metrics.py"
 
@@ -190,20 +190,20 @@ rule collect_metrics:
 rule latency:
     input:
         models=[generator_model(a) for a in PLAN.report.latency_systems.values()],
-        text=f"{R}/text/test.safetensors",
+        text=P.text("test"),
         vae=vae_folder(),
     output:
-        f"{R}/latency.csv",
+        P.latency,
     params:
-        cfg=section("eval"),
-        systems=to_dict(PLAN.report.latency_systems),
-        sampling={name: sampling_of(PLAN, a) for name, a in PLAN.report.latency_systems.items()},
+        # the systems timed, and the settings they sample with
+        plan=plan("eval.latency", "vae", "vocoder", "audio", "data.clip_seconds", "report.latency_systems",
+                  "teacher.base", "teacher.settings", "student.sampling", "student.settings"),
     # One thread, as every generation job runs: a one-thread job beside another measures the same
-    # as alone on this machine (13.86 s vs 13.90 s for a teacher batch), and the other core keeps working.
+    # as alone, and the other core keeps working.
     threads: 1
     conda:
         CONDA_ENV
     log:
-        f"{LOGS}/latency.log",
+        P.log("latency"),
     script:
         "../scripts/latency.py"

@@ -8,16 +8,18 @@ PAPER_TABLES = list(PLAN.report.tables)
 rule corpus_table:
     localrule: True
     input:
-        manifest=f"{R}/data/manifest.csv",
-        testset=f"{R}/data/testset.json",
-        checked=f"{R}/data/audio_check.json",
+        manifest=P.manifest,
+        testset=P.testset,
+        checked=P.audio_check,
     output:
-        report(multiext(f"{T}/corpus_statistics", ".csv"), caption="../report/corpus.rst", category="Data"),
-        multiext(f"{T}/corpus_statistics", ".md", ".tex"),
+        report(multiext(P.table("corpus_statistics"), ".csv"), caption="../report/corpus.rst", category="Data"),
+        multiext(P.table("corpus_statistics"), ".md", ".tex"),
+    params:
+        plan=plan("data.kind"),
     conda:
         CONDA_ENV
     log:
-        f"{LOGS}/corpus_table.log",
+        P.log("corpus_table"),
     script:
         "../scripts/corpus_table.py"
 
@@ -25,23 +27,24 @@ rule corpus_table:
 rule paper_table:
     localrule: True
     input:
-        metrics=f"{R}/metrics.csv",
-        latency=f"{R}/latency.csv",
+        metrics=P.metrics_table,
+        latency=P.latency,
     output:
-        report(f"{T}/{{table}}.csv", caption="../report/paper_table.rst", category="Paper tables",
+        report(P.table("{table}.csv"), caption="../report/paper_table.rst", category="Paper tables",
                subcategory="{table}"),
-        f"{T}/{{table}}.md",
-        f"{T}/{{table}}.tex",
+        P.table("{table}.md"),
+        P.table("{table}.tex"),
     wildcard_constraints:
         table="|".join(PAPER_TABLES),
     params:
-        spec=lambda wc: to_dict(PLAN.report.tables[wc.table]),
+        # the table's spec, and the settings that say how each audio set samples (iterations, steps)
+        plan=lambda wc: plan(("report", "tables", wc.table), "report.latency_systems", "teacher.base",
+                             "teacher.settings", "student.sampling", "student.settings"),
         available=REAL_AUDIOSETS + generated_audiosets(),
-        latency_systems=to_dict(PLAN.report.latency_systems),
     conda:
         CONDA_ENV
     log:
-        f"{LOGS}/paper_table_{{table}}.log",
+        P.log("paper_table_{table}"),
     script:
         "../scripts/paper_table.py"
 
@@ -51,22 +54,20 @@ rule claims:
     bootstrap over the test clips the compared sets share (params/report/claims/)."""
     localrule: True
     input:
-        latency=f"{R}/latency.csv",
-        reference=[f"{R}/features/reference/{role}.safetensors" for role in ("classifier", "frames")],
-        per_clip=[f"{R}/metrics/{a}/per_clip.csv" for a in claim_audiosets()],
-        features=[f"{R}/features/{a}/{role}.safetensors" for a in claim_audiosets() for role in ("classifier", "frames")],
+        latency=P.latency,
+        reference=[P.features("reference", role) for role in ("classifier", "frames")],
+        per_clip=[P.metrics(a, "per_clip.csv") for a in claim_audiosets()],
+        features=[P.features(a, role) for a in claim_audiosets() for role in ("classifier", "frames")],
     output:
-        claims=report(f"{T}/claims.csv", caption="../report/claims.rst", category="Claims check"),
-        others=multiext(f"{T}/claims", ".md", ".tex"),
+        claims=report(P.table("claims.csv"), caption="../report/claims.rst", category="Claims check"),
+        others=multiext(P.table("claims"), ".md", ".tex"),
     params:
-        claims=to_dict(PLAN.report.claims),
-        audiosets=claim_audiosets(),
-        latency_systems=to_dict(PLAN.report.latency_systems),
-        bootstrap=to_dict(PLAN.eval.bootstrap),
+        plan=plan("report.claims", "report.latency_systems", "teacher", "student", "eval.bootstrap"),
+        audiosets=claim_audiosets(),  # in the order of the inputs
     conda:
         CONDA_ENV
     log:
-        f"{LOGS}/claims.log",
+        P.log("claims"),
     script:
         "../scripts/claims_table.py"
 
@@ -75,20 +76,20 @@ rule summary_tables:
     """Event recognition (does a generator follow the text?) and the latency table."""
     localrule: True
     input:
-        metrics=f"{R}/metrics.csv",
-        latency=f"{R}/latency.csv",
+        metrics=P.metrics_table,
+        latency=P.latency,
     output:
-        recognition=report(f"{T}/recognition.csv", caption="../report/recognition.rst", category="Paper tables",
+        recognition=report(P.table("recognition.csv"), caption="../report/recognition.rst", category="Paper tables",
                            subcategory="recognition"),
-        latency=report(f"{T}/latency.csv", caption="../report/latency.rst", category="Paper tables",
+        latency=report(P.table("latency.csv"), caption="../report/latency.rst", category="Paper tables",
                        subcategory="latency"),
-        others=multiext(f"{T}/recognition", ".md", ".tex") + multiext(f"{T}/latency", ".md", ".tex"),
+        others=multiext(P.table("recognition"), ".md", ".tex") + multiext(P.table("latency"), ".md", ".tex"),
     params:
-        latency_systems=to_dict(PLAN.report.latency_systems),
+        plan=plan(),
     conda:
         CONDA_ENV
     log:
-        f"{LOGS}/summary_tables.log",
+        P.log("summary_tables"),
     script:
         "../scripts/summary_tables.py"
 
@@ -96,23 +97,21 @@ rule summary_tables:
 rule figures:
     localrule: True
     input:
-        metrics=f"{R}/metrics.csv",
-        latency=f"{R}/latency.csv",
+        metrics=P.metrics_table,
+        latency=P.latency,
     output:
-        report(expand(f"{T}/figures/{{name}}.png", name=["quality_vs_steps", "latency_vs_batch",
+        report(expand(P.table("figures/{name}.png"), name=["quality_vs_steps", "latency_vs_batch",
                                                           "metrics_vs_iterations", "cfg_curves"]),
                caption="../report/figures.rst", category="Figures"),
-        expand(f"{T}/figures/{{name}}.pdf", name=["quality_vs_steps", "latency_vs_batch",
+        expand(P.table("figures/{name}.pdf"), name=["quality_vs_steps", "latency_vs_batch",
                                                   "metrics_vs_iterations", "cfg_curves"]),
     params:
-        teacher=to_dict(PLAN.teacher),
-        student_settings=to_dict(PLAN.student.settings),
-        student_sampling=to_dict(PLAN.student.sampling),
+        plan=plan("teacher", "student.sampling", "student.settings"),
         available=REAL_AUDIOSETS + generated_audiosets(),
     conda:
         CONDA_ENV
     log:
-        f"{LOGS}/figures.log",
+        P.log("figures"),
     script:
         "../scripts/figures.py"
 
@@ -122,10 +121,10 @@ rule paper_tables:
     input:
         rules.corpus_table.output,
         rules.reconstruction_table.output,
-        expand(f"{T}/{{table}}.csv", table=PAPER_TABLES),
+        expand(P.table("{table}.csv"), table=PAPER_TABLES),
         rules.summary_tables.output,
         rules.claims.output,
         rules.figures.output,
         rules.subjective_table.output,
         rules.subjective_bundle.output.key,
-        f"{R}/metrics/headline.json",
+        P.headline,

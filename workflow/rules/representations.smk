@@ -6,20 +6,19 @@ if PLAN.vae.kind == "embedded":
 
     rule train_vae:
         input:
-            manifest=f"{R}/data/manifest.csv",
-            audio=f"{R}/data/audio",
-            checked=f"{R}/data/audio_check.json",
+            manifest=P.manifest,
+            audio=P.audio,
+            checked=P.audio_check,
         output:
-            directory(f"{R}/models/vae"),
+            directory(P.vae),
         params:
-            cfg=section("vae", "audio"),
-            clip_seconds=PLAN.data.clip_seconds,
+            plan=plan("vae", "audio", "data.clip_seconds"),
         priority: TEACHER_PATH_PRIORITY
         threads: 2
         conda:
             CONDA_ENV
         log:
-            f"{LOGS}/train_vae.log",
+            P.log("train_vae"),
         script:
             "../scripts/train_vae.py"
 
@@ -28,88 +27,84 @@ if PLAN.text.clap_slot.kind == "small":
 
     rule train_clap:
         input:
-            manifest=f"{R}/data/manifest.csv",
-            audio=f"{R}/data/audio",
-            checked=f"{R}/data/audio_check.json",
+            manifest=P.manifest,
+            audio=P.audio,
+            checked=P.audio_check,
         output:
-            directory(f"{R}/models/clap_cond"),
+            directory(P.clap_cond),
         params:
-            cfg=section("audio"),
-            clap=to_dict(PLAN.text.clap_slot),
-            max_tokens=PLAN.text.text_slot.max_tokens,
-            clip_seconds=PLAN.data.clip_seconds,
+            plan=plan("audio", "data.clip_seconds", "text.clap_slot", "text.text_slot.max_tokens"),
         priority: TEACHER_PATH_PRIORITY
         threads: 2
         conda:
             CONDA_ENV
         log:
-            f"{LOGS}/train_clap.log",
+            P.log("train_clap"),
         script:
             "../scripts/train_clap.py"
 
 
 rule extract_latents:
     input:
-        manifest=f"{R}/data/manifest.csv",
-        audio=f"{R}/data/audio",
-        checked=f"{R}/data/audio_check.json",
+        manifest=P.manifest,
+        audio=P.audio,
+        checked=P.audio_check,
         vae=vae_folder(),
     output:
-        directory(f"{R}/latents/{{split}}"),
+        directory(P.latents("{split}")),
     wildcard_constraints:
         split="train|test",
     params:
-        cfg=section("vae", "audio"),
-        clip_seconds=PLAN.data.clip_seconds,
-        scratch=lambda wc: f"{R}/scratch/latents/{wc.split}",  # resumable shards (see audio/latents.py)
+        plan=plan("vae", "audio", "data.clip_seconds"),
+        scratch=lambda wc: P.scratch("latents", wc.split),  # resumable shards (see audio/latents.py)
     priority: TEACHER_PATH_PRIORITY
     threads: 2
     conda:
         CONDA_ENV
     log:
-        f"{LOGS}/extract_latents_{{split}}.log",
+        P.log("extract_latents_{split}"),
     script:
         "../scripts/extract_latents.py"
 
 
 rule text_embeddings:
     input:
-        manifest=f"{R}/data/manifest.csv",
-        audio=f"{R}/data/audio",
-        testset=f"{R}/data/testset.json",
+        manifest=P.manifest,
+        audio=P.audio,
+        testset=P.testset,
         clap=clap_inputs(),
         text_slot=text_slot_inputs(),
     output:
-        f"{R}/text/{{split}}.safetensors",
+        P.text("{split}"),
     wildcard_constraints:
         split="train|test",
     params:
-        cfg=section("text", "audio"),
+        plan=plan("text", "audio", "data.clip_seconds"),
     priority: TEACHER_PATH_PRIORITY
     threads: 2
     conda:
         CONDA_ENV
     log:
-        f"{LOGS}/text_embeddings_{{split}}.log",
+        P.log("text_embeddings_{split}"),
     script:
         "../scripts/text_embeddings.py"
 
 
 rule reconstruction_table:
     input:
-        manifest=f"{R}/data/manifest.csv",
-        audio=f"{R}/data/audio",
-        testset=f"{R}/data/testset.json",
+        manifest=P.manifest,
+        audio=P.audio,
+        testset=P.testset,
         vae=vae_folder(),
     output:
-        report(f"{T}/reconstruction.csv", caption="../report/reconstruction.rst", category="Data"),
-        multiext(f"{T}/reconstruction", ".md", ".tex"),
+        report(P.table("reconstruction.csv"), caption="../report/reconstruction.rst", category="Data"),
+        multiext(P.table("reconstruction"), ".md", ".tex"),
     params:
-        cfg=section("vae", "vocoder", "audio"),
+        plan=plan("vae", "vocoder", "audio", "data.clip_seconds"),
     threads: 1
     conda:
         CONDA_ENV
     log:
-        f"{LOGS}/reconstruction_table.log",
+        P.log("reconstruction_table"),
     script:
         "../scripts/reconstruction_table.py"

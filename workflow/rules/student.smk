@@ -4,26 +4,24 @@
 
 rule train_student:
     input:
-        latents=f"{R}/latents/train",
-        text=f"{R}/text/train.safetensors",
-        teacher=f"{R}/models/teacher/model.safetensors",
+        latents=P.latents("train"),
+        text=P.text("train"),
+        teacher=P.model("teacher"),
     output:
-        model=f"{R}/models/student/{{variant}}/model.safetensors",
-        loss_log=f"{R}/models/student/{{variant}}/loss.jsonl",
+        model=P.model("student", "{variant}"),
+        loss_log=P.loss_log("student", "{variant}"),
     wildcard_constraints:
         variant="|".join(re.escape(v) for v in PLAN.student.variants),
     params:
-        variant=lambda wc: student_variant(PLAN, wc.variant),
-        cfg=section("model", "train", "seed"),
-        student_train=to_dict(PLAN.student.train),
-        text_set=PLAN.text.text_set,
-        workdir=lambda wc: f"{R}/scratch/train/student/{wc.variant}",
+        plan=lambda wc: plan("model", "train", "student.train", "text.text_set", "student.base",
+                             ("student", "variants", wc.variant)),
+        workdir=lambda wc: P.scratch("train", "student", wc.variant),
     priority: STUDENT_PRIORITY
     threads: MANY_JOBS_THREADS
     conda:
         CONDA_ENV
     log:
-        f"{LOGS}/train_student_{{variant}}.log",
+        P.log("train_student_{variant}"),
     script:
         "../scripts/train.py"
 
@@ -33,23 +31,21 @@ if PLAN.generation_jobs == "per_model":
     rule generate_student_sweep:
         """Every sampling setting of a sweep variant in one job: the model, VAE and vocoder load once."""
         input:
-            model=f"{R}/models/student/{{variant}}/model.safetensors",
-            text=f"{R}/text/test.safetensors",
+            model=P.model("student", "{variant}"),
+            text=P.text("test"),
             vae=vae_folder(),
         output:
-            [directory(f"{R}/audio/student/{{variant}}/{s}") for s in PLAN.student.settings],
+            [directory(P.generated(f"student/{{variant}}/{s}")) for s in PLAN.student.settings],
         wildcard_constraints:
             variant="|".join(re.escape(v) for v in PLAN.student.sweep_variants),
         params:
-            settings={s: student_setting(PLAN, s) for s in PLAN.student.settings},
-            batch=PLAN.student.batch_size,
-            seed=PLAN.student.seed,
-            cfg=section("vocoder", "audio"),
+            plan=plan("vae", "vocoder", "audio", "data.clip_seconds", "student.batch_size", "student.seed",
+                      "student.sampling", "student.settings"),
         threads: MANY_JOBS_THREADS
         conda:
             CONDA_ENV
         log:
-            f"{LOGS}/generate_student_sweep_{{variant}}.log",
+            P.log("generate_student_sweep_{variant}"),
         script:
             "../scripts/generate.py"
 
@@ -61,23 +57,21 @@ PER_JOB_VARIANTS = [v for v in PLAN.student.variants
 
 rule generate_student:
     input:
-        model=f"{R}/models/student/{{variant}}/model.safetensors",
-        text=f"{R}/text/test.safetensors",
+        model=P.model("student", "{variant}"),
+        text=P.text("test"),
         vae=vae_folder(),
     output:
-        directory(f"{R}/audio/student/{{variant}}/{{setting}}"),
+        directory(P.generated("student/{variant}/{setting}")),
     wildcard_constraints:
         variant="|".join(re.escape(v) for v in PER_JOB_VARIANTS),
         setting="|".join(re.escape(s) for s in PLAN.student.settings),
     params:
-        settings=lambda wc: {wc.setting: student_setting(PLAN, wc.setting)},
-        batch=PLAN.student.batch_size,
-        seed=PLAN.student.seed,
-        cfg=section("vocoder", "audio"),
+        plan=lambda wc: plan("vae", "vocoder", "audio", "data.clip_seconds", "student.batch_size", "student.seed",
+                             "student.sampling", ("student", "settings", wc.setting)),
     threads: MANY_JOBS_THREADS
     conda:
         CONDA_ENV
     log:
-        f"{LOGS}/generate_student_{{variant}}_{{setting}}.log",
+        P.log("generate_student_{variant}_{setting}"),
     script:
         "../scripts/generate.py"

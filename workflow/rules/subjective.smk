@@ -6,7 +6,7 @@
 import glob
 import os
 
-SUBJ_DIR = f"{R}/subjective"
+SUBJ_DIR = P.subjective
 SUBJ_RATINGS = os.path.join(PLAN.subjective.ratings_dir, PLAN.experiment_name)
 
 
@@ -17,20 +17,20 @@ SUBJ_RATING_FILES = lambda wildcards=None: sorted(glob.glob(os.path.join(SUBJ_RA
 
 rule subjective_bundle:
     input:
-        manifest=f"{R}/data/manifest.csv",
-        audio=f"{R}/data/audio",
-        testset=f"{R}/data/testset.json",
-        systems=[f"{R}/audio/{s.audio}" for s in PLAN.subjective.systems],
+        manifest=P.manifest,
+        audio=P.audio,
+        testset=P.testset,
+        systems=[P.generated(s.audio) for s in PLAN.subjective.systems],
     output:
         raters=directory(f"{SUBJ_DIR}/bundle/raters"),
         key=f"{SUBJ_DIR}/bundle/key.json",
         loudness=f"{SUBJ_DIR}/bundle/loudness.csv",
     params:
-        cfg=section("subjective"),
+        plan=plan("subjective", "data.sample_rate"),
     conda:
         CONDA_ENV
     log:
-        f"{LOGS}/subjective_bundle.log",
+        P.log("subjective_bundle"),
     script:
         "../scripts/subjective_bundle.py"
 
@@ -46,11 +46,11 @@ rule subjective_ratings:
         mos=f"{SUBJ_DIR}/ratings/mos.csv",
         summary=f"{SUBJ_DIR}/ratings/summary.json",
     params:
-        cfg=section("subjective"),
+        plan=plan("subjective"),
     conda:
         CONDA_ENV
     log:
-        f"{LOGS}/subjective_ratings.log",
+        P.log("subjective_ratings"),
     script:
         "../scripts/subjective_ratings.py"
 
@@ -61,14 +61,14 @@ rule subjective_table:
         unpack(lambda wc: {k: rules.subjective_ratings.output[k] for k in ("mos", "ratings", "summary")}
                if SUBJ_RATING_FILES() else {}),
     output:
-        table=multiext(f"{T}/subjective_mos", ".md", ".tex", ".csv"),
-        figure=multiext(f"{T}/subjective_mos", ".png", ".pdf"),
+        table=multiext(P.table("subjective_mos"), ".md", ".tex", ".csv"),
+        figure=multiext(P.table("subjective_mos"), ".png", ".pdf"),
     params:
-        cfg=section("subjective"),
+        plan=plan("subjective"),
         ratings_dir=SUBJ_RATINGS,
     conda:
         CONDA_ENV
     log:
-        f"{LOGS}/subjective_table.log",
+        P.log("subjective_table"),
     script:
         "../scripts/subjective_table.py"

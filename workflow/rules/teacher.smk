@@ -4,21 +4,20 @@
 
 rule train_teacher:
     input:
-        latents=f"{R}/latents/train",
-        text=f"{R}/text/train.safetensors",
+        latents=P.latents("train"),
+        text=P.text("train"),
     output:
-        model=f"{R}/models/teacher/model.safetensors",
-        loss_log=f"{R}/models/teacher/loss.jsonl",
+        model=P.model("teacher"),
+        loss_log=P.loss_log("teacher"),
     params:
-        cfg=section("model", "train", "seed"),
-        text_set=PLAN.text.text_set,
-        workdir=f"{R}/scratch/train/teacher",  # resumable checkpoint (kept when a run is killed)
+        plan=plan("model", "train", "text.text_set"),
+        workdir=P.scratch("train", "teacher"),  # resumable checkpoint (kept when a run is killed)
     priority: TEACHER_PATH_PRIORITY
     threads: 2
     conda:
         CONDA_ENV
     log:
-        f"{LOGS}/train_teacher.log",
+        P.log("train_teacher"),
     script:
         "../scripts/train.py"
 
@@ -28,21 +27,19 @@ if PLAN.generation_jobs == "per_model":
     rule generate_teacher:
         """Every sampling setting of the teacher in one job: the model, VAE and vocoder load once."""
         input:
-            model=f"{R}/models/teacher/model.safetensors",
-            text=f"{R}/text/test.safetensors",
+            model=P.model("teacher"),
+            text=P.text("test"),
             vae=vae_folder(),
         output:
-            [directory(f"{R}/audio/teacher/main/{s}") for s in PLAN.teacher.settings],
+            [directory(P.generated(f"teacher/main/{s}")) for s in PLAN.teacher.settings],
         params:
-            settings={s: teacher_setting(PLAN, s) for s in PLAN.teacher.settings},
-            batch=PLAN.teacher.batch_size,
-            seed=PLAN.teacher.seed,
-            cfg=section("vocoder", "audio"),
+            plan=plan("vae", "vocoder", "audio", "data.clip_seconds", "teacher.batch_size", "teacher.seed",
+                      "teacher.base", "teacher.settings"),
         threads: MANY_JOBS_THREADS
         conda:
             CONDA_ENV
         log:
-            f"{LOGS}/generate_teacher.log",
+            P.log("generate_teacher"),
         script:
             "../scripts/generate.py"
 
@@ -51,22 +48,20 @@ else:
     rule generate_teacher:
         """One sampling setting of the teacher per job."""
         input:
-            model=f"{R}/models/teacher/model.safetensors",
-            text=f"{R}/text/test.safetensors",
+            model=P.model("teacher"),
+            text=P.text("test"),
             vae=vae_folder(),
         output:
-            directory(f"{R}/audio/teacher/main/{{setting}}"),
+            directory(P.generated("teacher/main/{setting}")),
         wildcard_constraints:
             setting="|".join(re.escape(s) for s in PLAN.teacher.settings),
         params:
-            settings=lambda wc: {wc.setting: teacher_setting(PLAN, wc.setting)},
-            batch=PLAN.teacher.batch_size,
-            seed=PLAN.teacher.seed,
-            cfg=section("vocoder", "audio"),
+            plan=lambda wc: plan("vae", "vocoder", "audio", "data.clip_seconds", "teacher.batch_size", "teacher.seed",
+                                 "teacher.base", ("teacher", "settings", wc.setting)),
         threads: MANY_JOBS_THREADS
         conda:
             CONDA_ENV
         log:
-            f"{LOGS}/generate_teacher_{{setting}}.log",
+            P.log("generate_teacher_{setting}"),
         script:
             "../scripts/generate.py"

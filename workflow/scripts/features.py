@@ -4,6 +4,7 @@ from audiodear.data.testset import read_testset
 from audiodear.eval.extract import extract_features, extract_text_features
 from audiodear.eval.from_plan import backbone_from_plan
 from audiodear.jobs import Job
+from audiodear.layout import ROLES
 from audiodear.utils.device import resolve_device
 
 job = Job(snakemake)  # noqa: F821
@@ -16,6 +17,6 @@ if job.smk.rule == "caption_features":
 else:
     by_id = {r["id"]: r for r in read_manifest(job.input.manifest)}
     audio = {i: resolve(job.input.audio, by_id[i]) for i in ids}
-    for role in ("classifier", "frames", "clap"):
+    for role in ROLES:
         backbone = backbone_from_plan(job.plan, role, job.input[role], device)
         extract_features(backbone, audio, ids, job.output[role], audio_set="reference")

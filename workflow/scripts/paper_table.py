@@ -3,6 +3,7 @@ import os
 from pathlib import Path
 
 import pandas as pd
+from omegaconf import OmegaConf
 
 from audiodear.config.variants import sampling_of
 from audiodear.jobs import Job
@@ -11,9 +12,9 @@ from audiodear.report.tables import ASSUMPTIONS_DOC, build_table, display, laten
 from audiodear.utils.provenance import code_version
 
 job = Job(snakemake)  # noqa: F821
-spec = dict(job.params.spec)
+spec = OmegaConf.to_container(job.plan.report.tables[job.wildcards["table"]])
 metrics = pd.read_csv(job.input.metrics)
-latency = latency_lookup(pd.read_csv(job.input.latency), dict(job.params.latency_systems))
+latency = latency_lookup(pd.read_csv(job.input.latency), dict(job.plan.report.latency_systems))
 # The assumptions register as a link from where the table is written (the workflow runs in the repository root).
 doc = os.path.relpath(ASSUMPTIONS_DOC, Path(job.output[0]).parent)
 frame, notes = build_table(spec, metrics, latency, set(job.params.available),

@@ -8,9 +8,9 @@ from audiodear.eval.from_plan import backbone_from_plan
 from audiodear.eval.metrics import BootstrapSpec, score_generated_set, write_metrics
 from audiodear.eval.recognition import kinds_by_id
 from audiodear.jobs import Job
+from audiodear.layout import ROLES
 from audiodear.utils.device import resolve_device
 
-ROLES = ("classifier", "frames", "clap")
 job = Job(snakemake)  # noqa: F821
 device = resolve_device(job.plan.device)
 ids = [c["id"] for c in read_testset(job.input.testset)]

@@ -2,11 +2,10 @@
 from pathlib import Path
 
 from audiodear.jobs import Job
-from audiodear.subjective.config import config_from_mapping
 from audiodear.subjective.stages import ratings_stage
 
 job = Job(snakemake)  # noqa: F821
-cfg = config_from_mapping(job.plan.subjective, sample_rate=job.plan.data.sample_rate)
+cfg = job.plan.subjective
 out = {k: job.output[k] for k in ("validation", "raters", "ratings", "mos", "summary")}
 summary = ratings_stage(job.input.key, list(job.input.ratings), out, cfg)
 job.record(Path(job.output.mos).parent, {"raters_included": summary["raters_included"],

@@ -3,11 +3,10 @@ import json
 from pathlib import Path
 
 from audiodear.jobs import Job
-from audiodear.subjective.config import config_from_mapping
 from audiodear.subjective.stages import table_stage
 
 job = Job(snakemake)  # noqa: F821
-cfg = config_from_mapping(job.plan.subjective, sample_rate=job.plan.data.sample_rate)
+cfg = job.plan.subjective
 stem = Path(job.output.table[0]).with_suffix("")
 inputs = dict(job.input.items())
 if "mos" in inputs:

@@ -3,16 +3,16 @@
 Same audio tower family, but its text tower is trained from scratch (no MiniLM) with another seed
 on another training run, so the CLAP score does not reward the conditioning encoder's own space.
 """
-from audiodear.audio.mel import MelConfig
+from audiodear.audio.mel import mel_config
 from audiodear.data.manifest import read_manifest
 from audiodear.jobs import Job
 from audiodear.text.clap_small import ClapConfig, save_clap, train_on_corpus
 
 job = Job(snakemake)  # noqa: F821
 plan, c = job.plan, job.plan.eval.clap
-cfg = ClapConfig(embed_dim=c.embed_dim, text_tower="scratch", max_tokens=job.params.max_tokens, epochs=c.epochs,
+cfg = ClapConfig(embed_dim=c.embed_dim, text_tower="scratch", max_tokens=plan.text.text_slot.max_tokens, epochs=c.epochs,
                  batch_size=c.batch_size, lr=c.lr, seed=c.seed)
-model, scores = train_on_corpus(read_manifest(job.input.manifest), job.input.audio, MelConfig.from_plan(plan.audio),
+model, scores = train_on_corpus(read_manifest(job.input.manifest), job.input.audio, mel_config(plan.audio),
                                 plan.data.clip_seconds, cfg)
 save_clap(model, job.output[0], {"validation": scores, "role": "evaluation"})
 job.record(job.output[0], {"validation": scores})

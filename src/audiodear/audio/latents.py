@@ -21,11 +21,11 @@ from safetensors import SafetensorError, safe_open
 from safetensors.torch import save_file
 from tqdm import tqdm
 
-from ..data.clips import load_waveforms, waveforms_to_mel
 from ..errors import AudioError, ManifestError
 from ..utils.atomic import atomic_path, write_json
 from .mel import MelConfig
 from .patchify import patchify
+from .waveforms import load_waveforms, waveforms_to_mel
 
 log = logging.getLogger(__name__)
 
@@ -38,22 +38,23 @@ def _shard_ok(path: Path, ids: list[str]) -> bool:
         return False
 
 
-def extract_latents(rows: list[dict], root: str | Path, codec, mel: MelConfig, clip_seconds: float, patch: int,
+def extract_latents(clips: dict[str, Path], codec, mel: MelConfig, clip_seconds: float, patch: int,
                     out_dir: str | Path, scratch: str | Path, shard_size: int, batch: int = 32) -> dict:
-    """Write every clip's tokens into ``out_dir``; return the index."""
+    """Write the tokens of every clip (id -> audio file, in order) into ``out_dir``; return the index."""
     out_dir, scratch = Path(out_dir), Path(scratch)
     scratch.mkdir(parents=True, exist_ok=True)
-    shards = [rows[i:i + shard_size] for i in range(0, len(rows), shard_size)]
+    items = list(clips.items())
+    shards = [items[i:i + shard_size] for i in range(0, len(items), shard_size)]
     grid = None
     done = 0
     for k, shard in enumerate(tqdm(shards, desc="latent shards", unit="shard")):
         path = scratch / f"shard-{k:05d}.safetensors"
-        ids = [r["id"] for r in shard]
+        ids = [clip_id for clip_id, _ in shard]
         if _shard_ok(path, ids):
             done += 1
             continue
         try:
-            waves = load_waveforms(shard, root, mel.sample_rate, clip_seconds)
+            waves = load_waveforms([p for _, p in shard], mel.sample_rate, clip_seconds)
         except AudioError as err:
             raise AudioError(f"latent extraction, shard {k}: {err}") from None
         tensors = {}
@@ -61,8 +62,8 @@ def extract_latents(rows: list[dict], root: str | Path, codec, mel: MelConfig, c
             for i in range(0, len(shard), batch):
                 z = codec.encode(waveforms_to_mel(waves[i:i + batch], mel))
                 tokens = patchify(z, patch)
-                for j, row in enumerate(shard[i:i + batch]):
-                    tensors[row["id"]] = tokens[j].contiguous()
+                for j, clip_id in enumerate(ids[i:i + batch]):
+                    tensors[clip_id] = tokens[j].contiguous()
         with atomic_path(path) as tmp:
             save_file(tensors, str(tmp), metadata={"latent_shape": json.dumps(list(z.shape[1:])), "patch": str(patch)})
     if done:
@@ -75,8 +76,7 @@ def extract_latents(rows: list[dict], root: str | Path, codec, mel: MelConfig, c
             grid = json.loads(f.metadata()["latent_shape"])
         os.replace(scratch / name, out_dir / name)
         names.append(name)
-    index = {"shards": names, "ids": [r["id"] for r in rows], "latent_shape": grid, "patch": patch,
-             "clips": len(rows)}
+    index = {"shards": names, "ids": list(clips), "latent_shape": grid, "patch": patch, "clips": len(clips)}
     write_json(out_dir / "index.json", index)
     shutil.rmtree(scratch, ignore_errors=True)
     return index

@@ -12,39 +12,36 @@ Output shape is (batch, frames, n_mels), time first, as AudioLDM feeds its VAE.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import fields
 from functools import lru_cache
 
 import numpy as np
 import torch
 
+from ..config.schema import Audio as MelConfig  # the plan's `audio` section is the frontend's settings
+
 LOG_FLOOR = 1e-5
 
 
-@dataclass(frozen=True)
-class MelConfig:
-    sample_rate: int = 16000
-    n_fft: int = 1024
-    hop_length: int = 160
-    win_length: int = 1024
-    n_mels: int = 64
-    fmin: float = 0.0
-    fmax: float = 8000.0
-
-    @classmethod
-    def from_plan(cls, audio) -> "MelConfig":
-        return cls(**{k: audio[k] for k in cls.__dataclass_fields__})
-
-    def frames(self, num_samples: int) -> int:
-        return num_samples // self.hop_length
+def mel_config(audio) -> MelConfig:
+    """The frontend settings from the plan's ``audio`` section (a DictConfig node or a mapping)."""
+    return MelConfig(**{f.name: audio[f.name] for f in fields(MelConfig)})
 
 
-@lru_cache(maxsize=8)
+def frames(cfg: MelConfig, num_samples: int) -> int:
+    return num_samples // cfg.hop_length
+
+
 def mel_basis(cfg: MelConfig) -> torch.Tensor:
     """librosa's Slaney mel filterbank, (n_mels, n_fft // 2 + 1)."""
+    return _mel_basis(cfg.sample_rate, cfg.n_fft, cfg.n_mels, cfg.fmin, cfg.fmax)
+
+
+@lru_cache(maxsize=8)  # keyed on values: the settings object itself is a mutable dataclass
+def _mel_basis(sample_rate: int, n_fft: int, n_mels: int, fmin: float, fmax: float) -> torch.Tensor:
     import librosa
 
-    basis = librosa.filters.mel(sr=cfg.sample_rate, n_fft=cfg.n_fft, n_mels=cfg.n_mels, fmin=cfg.fmin, fmax=cfg.fmax)
+    basis = librosa.filters.mel(sr=sample_rate, n_fft=n_fft, n_mels=n_mels, fmin=fmin, fmax=fmax)
     return torch.from_numpy(basis).float()
 
 
@@ -74,4 +71,4 @@ def log_mel(wave: torch.Tensor, cfg: MelConfig) -> torch.Tensor:
         wave = wave.unsqueeze(0)
     mel = mel_basis(cfg).to(wave) @ magnitude(wave, cfg)
     mel = torch.log(torch.clamp(mel, min=LOG_FLOOR))
-    return mel.transpose(1, 2)[:, : cfg.frames(wave.shape[-1])]
+    return mel.transpose(1, 2)[:, : frames(cfg, wave.shape[-1])]

@@ -5,7 +5,7 @@ channels. AudioLDM trains its VAE with L1 reconstruction + KL + adversarial/perc
 embedded VAE uses L1 + a small KL weight only (no discriminator: it would not train in the CPU
 budget, and the latent geometry, not mel sharpness, is what the generators depend on). Training
 uses random time crops (the model is fully convolutional). Afterwards the latent scaling factor is
-set as LDM's ``scale_by_std`` does: 1 / std of the training latents.
+set as LDM's ``scale_by_std`` does: 1 / std of the training latents (``train_embedded_vae``).
 """
 from __future__ import annotations
 
@@ -14,7 +14,8 @@ import time
 import torch
 import torch.nn.functional as F
 
-from ..config.schema import VaeTrain
+from ..config.schema import Vae, VaeTrain
+from .vae import build_vae, estimate_scaling_factor, set_scaling_factor
 
 log = logging.getLogger(__name__)
 
@@ -61,3 +62,15 @@ def reconstruction_l1(vae, mel: torch.Tensor, batch: int = 64) -> float:
         x = mel[i:i + batch].unsqueeze(1)
         errs.append((vae.decode(vae.encode(x).latent_dist.mean).sample - x).abs().mean(dim=(1, 2, 3)))
     return float(torch.cat(errs).mean())
+
+
+def train_embedded_vae(cfg: Vae, mel_train: torch.Tensor, mel_valid: torch.Tensor):
+    """The embedded VAE of the plan's ``vae`` section, trained and scaled; returns (vae, stats)."""
+    vae = build_vae({"block_out_channels": list(cfg.block_out_channels), "layers_per_block": cfg.layers_per_block,
+                     "latent_channels": cfg.latent_channels, "norm_num_groups": cfg.norm_num_groups})
+    stats = train_vae(vae, mel_train, cfg.train)
+    # LDM's scale_by_std on (at most) 256 training clips: enough for a stable std, bounded memory.
+    scale = estimate_scaling_factor(vae.encode(mel_train[:256].unsqueeze(1)).latent_dist.mean.detach())
+    set_scaling_factor(vae, scale)
+    stats.update(scaling_factor=scale, valid_mel_l1=reconstruction_l1(vae, mel_valid))
+    return vae, stats

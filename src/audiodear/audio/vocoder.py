@@ -13,6 +13,7 @@ the Slaney mel magnitude, time first) and are called the same way: ``vocoder(log
 from __future__ import annotations
 
 import warnings
+from dataclasses import fields
 from pathlib import Path
 
 import torch
@@ -182,7 +183,7 @@ def build_vocoder(kind: str, **cfg):
             raise ConfigError("vocoder kind 'hifigan' needs field 'path' (a local vocoder folder)")
         return load_hifigan(cfg["path"], cfg.get("device", "cpu"), cfg.get("mel", MelConfig()))
     if kind == "griffin_lim":
-        mel_fields = {k: cfg.pop(k) for k in list(cfg) if k in MelConfig.__dataclass_fields__}
+        mel_fields = {k: cfg.pop(k) for k in list(cfg) if k in {f.name for f in fields(MelConfig)}}
         unknown = set(cfg) - {"n_iter", "momentum", "inverse_iterations", "seed"}
         if unknown:
             raise ConfigError(f"vocoder kind 'griffin_lim' has unknown field(s) {sorted(unknown)}")

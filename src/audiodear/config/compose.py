@@ -43,12 +43,22 @@ def compose(experiment: str = "default", overrides: Iterable[str] = (), params_d
     GlobalHydra.instance().clear()
     try:
         with initialize_config_dir(config_dir=str(params_dir), version_base="1.3"):
-            cfg = hydra_compose(config_name="config", overrides=overrides)
+            cfg = hydra_compose(config_name="config", overrides=[_set_or_add(o, params_dir) for o in overrides])
     except (HydraException, OmegaConfBaseException) as err:
         raise ConfigError(f"{params_dir}: cannot compose {overrides}: {_first_line(err)}") from None
     finally:
         GlobalHydra.instance().clear()
     return validate(OmegaConf.to_container(cfg, resolve=True), where=f"{params_dir} ({' '.join(overrides)})")
+
+
+def _set_or_add(override: str, params_dir: Path) -> str:
+    """``a.b=v`` as ``++a.b=v``: the group files state only what differs from the schema's defaults,
+    so a key may be absent from the Hydra tree and still be the plan's; an unknown key is still
+    refused (by name) when the plan is merged into the schema. Group choices (``model=base``),
+    additions (``+``) and deletions (``~``) pass unchanged."""
+    key = override.split("=", 1)[0]
+    group = (params_dir / key).is_dir()
+    return f"++{override}" if "=" in override and not group and not key.startswith(("+", "~")) else override
 
 
 def load(path: str | Path) -> DictConfig:
@@ -71,7 +81,7 @@ def validate(raw: dict, where: str = "configuration") -> DictConfig:
     except OmegaConfBaseException as err:
         key = getattr(err, "full_key", None)
         raise ConfigError(f"{where}: key {key!r}: {_first_line(err)}") from None
-    check_plan(plan, where)
+    check_plan(plan, where)  # every section; the claims are resolved one level up (audiodear.plan)
     OmegaConf.set_readonly(plan, True)
     return plan
 

@@ -1,7 +1,7 @@
 """The plan's evaluation backbones, loaded for a job."""
 from __future__ import annotations
 
-from ..audio.mel import MelConfig
+from ..audio.mel import mel_config
 
 
 def backbone_from_plan(plan, role: str, path: str, device: str = "cpu"):
@@ -10,7 +10,7 @@ def backbone_from_plan(plan, role: str, path: str, device: str = "cpu"):
     if kind == "small_clap":
         from ..text.clap_small import SmallClapBackbone
 
-        return SmallClapBackbone(path, MelConfig.from_plan(plan.audio), plan.data.clip_seconds)
+        return SmallClapBackbone(path, mel_config(plan.audio), plan.data.clip_seconds)
     from .backbones import load_backbone
 
     return load_backbone(kind, path, device)

@@ -22,6 +22,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import InputError
+from ..layout import ROLES
 from ..utils.atomic import write_csv, write_json
 from .bootstrap import bootstrap_mean, bootstrap_sets, frames_of
 from .clap_score import clap_score
@@ -170,7 +171,7 @@ def score_generated_set(generated: Mapping[str, FeatureSet | str | Path],
                         kinds: Mapping[str, Sequence[str]] | None = None, bootstrap: BootstrapSpec = BootstrapSpec(),
                         label: str = "") -> MetricReport:
     """Every metric the given roles allow (see module doc); ``ids`` restricts both sets to the test set."""
-    unknown = (set(generated) | set(reference)) - {"classifier", "frames", "clap"}
+    unknown = (set(generated) | set(reference)) - set(ROLES)
     if unknown:
         raise InputError(f"unknown feature role(s) {sorted(unknown)}; use classifier, frames, clap")
     gen = {k: _restrict(as_feature_set(v), ids) for k, v in generated.items()}

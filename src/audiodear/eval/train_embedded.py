@@ -22,7 +22,8 @@ import torch.nn.functional as F
 
 from ..data.corpus.events import KIND_NAMES
 from ..data.manifest import read_manifest, resolve
-from ..errors import ConfigError, ManifestError
+from ..config.schema import EvalTrain
+from ..errors import ManifestError
 from ..utils.atomic import write_json
 from .backbones.embedded_io import save_embedded
 from .backbones.embedded_models import SmallCnn14, SmallCnn14Config, SmallVGGish, SmallVGGishConfig
@@ -33,24 +34,6 @@ from .recognition import event_recognition_accuracy, kinds_by_id
 log = logging.getLogger(__name__)
 
 
-@dataclass(frozen=True)
-class TrainConfig:
-    epochs: int = 12
-    lr: float = 3e-3
-    batch_size: int = 32
-    seed: int = 0
-    weight_decay: float = 1e-4
-    embedding_dim: int = 128
-    max_train_clips: int | None = None  # cap for quick runs; None = the whole train split
-
-    def check(self) -> None:
-        for key in ("epochs", "batch_size", "embedding_dim"):
-            if getattr(self, key) < 1:
-                raise ConfigError(f"embedded training: field {key!r} must be >= 1, got {getattr(self, key)}")
-        if not self.lr > 0:
-            raise ConfigError(f"embedded training: field 'lr' must be > 0, got {self.lr}")
-
-
 @dataclass
 class Split:
     ids: list[str]
@@ -59,11 +42,11 @@ class Split:
     inputs: torch.Tensor  # cached frontend output
 
 
-def _rows(manifest: str | Path, split: str, limit: int | None) -> list[dict]:
+def _rows(manifest: str | Path, split: str) -> list[dict]:
     rows = [r for r in read_manifest(manifest) if r["split"] == split]
     if not rows:
         raise ManifestError(f"{manifest}: no clips in split {split!r}")
-    return rows[:limit] if limit else rows
+    return rows
 
 
 def _targets(kinds: dict[str, list[str]], ids: list[str], classes: tuple[str, ...]) -> torch.Tensor:
@@ -88,7 +71,7 @@ def _split(rows, root, classes, frontend, sample_rate) -> Split:
     return Split(ids, kinds, _targets(kinds, ids, classes), inputs)
 
 
-def _fit(model, train: Split, valid: Split, cfg: TrainConfig, logits_fn, classes, what: str) -> dict:
+def _fit(model, train: Split, valid: Split, cfg: EvalTrain, logits_fn, classes, what: str) -> dict:
     gen = torch.Generator().manual_seed(cfg.seed)
     opt = torch.optim.AdamW(model.parameters(), lr=cfg.lr, weight_decay=cfg.weight_decay)
     steps = cfg.epochs * ((len(train.ids) + cfg.batch_size - 1) // cfg.batch_size)
@@ -125,11 +108,10 @@ def _evaluate(model, split: Split, logits_fn, classes) -> dict:
 
 
 def _run(name, model, frontend, logits_fn, manifest, audio_root, out_path, cfg, classes, sample_rate) -> dict:
-    cfg.check()
     torch.manual_seed(cfg.seed)
     t0, c0 = time.perf_counter(), time.process_time()
-    train = _split(_rows(manifest, "train", cfg.max_train_clips), audio_root, classes, frontend, sample_rate)
-    valid = _split(_rows(manifest, "valid", None), audio_root, classes, frontend, sample_rate)
+    train = _split(_rows(manifest, "train"), audio_root, classes, frontend, sample_rate)
+    valid = _split(_rows(manifest, "valid"), audio_root, classes, frontend, sample_rate)
     t1, c1 = time.perf_counter(), time.process_time()
     log.info("%s: frontend on %d train + %d valid clips took %.1f s", name, len(train.ids), len(valid.ids), t1 - t0)
     result = _fit(model, train, valid, cfg, logits_fn, classes, name)
@@ -144,7 +126,7 @@ def _run(name, model, frontend, logits_fn, manifest, audio_root, out_path, cfg, 
 
 
 def train_embedded_classifier(manifest: str | Path, audio_root: str | Path, out_path: str | Path,
-                              cfg: TrainConfig = TrainConfig(), classes: tuple[str, ...] = KIND_NAMES) -> dict:
+                              cfg: EvalTrain = EvalTrain(), classes: tuple[str, ...] = KIND_NAMES) -> dict:
     """Train the small Cnn14-style classifier; writes ``out_path`` (.safetensors) and its .json report."""
     torch.manual_seed(cfg.seed)
     model = SmallCnn14(SmallCnn14Config(classes=tuple(classes), embedding_dim=cfg.embedding_dim))
@@ -159,7 +141,7 @@ def train_embedded_classifier(manifest: str | Path, audio_root: str | Path, out_
 
 
 def train_embedded_vggish(manifest: str | Path, audio_root: str | Path, out_path: str | Path,
-                          cfg: TrainConfig = TrainConfig(), classes: tuple[str, ...] = KIND_NAMES) -> dict:
+                          cfg: EvalTrain = EvalTrain(), classes: tuple[str, ...] = KIND_NAMES) -> dict:
     """Train the small VGGish-style frame embedder; writes ``out_path`` (.safetensors) and its .json report."""
     torch.manual_seed(cfg.seed)
     model = SmallVGGish(SmallVGGishConfig(classes=tuple(classes), embedding_dim=cfg.embedding_dim))

@@ -10,6 +10,7 @@ from dataclasses import asdict, dataclass, field
 
 from torch import nn
 
+from ..choices import ModelSize, values
 from ..errors import ConfigError
 from .mar import BackboneConfig, MARBackbone
 
@@ -19,6 +20,7 @@ PRESETS = {
     "base": dict(width=768, encoder_depth=12, decoder_depth=12, heads=12, head_depth=3, head_width=1024),
     "large": dict(width=1024, encoder_depth=16, decoder_depth=16, heads=16, head_depth=3, head_width=1024),
 }
+assert tuple(PRESETS) == values(ModelSize), "models.build.PRESETS and choices.ModelSize differ"
 
 
 @dataclass

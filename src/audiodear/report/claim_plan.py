@@ -23,9 +23,10 @@ from dataclasses import dataclass
 
 from omegaconf import DictConfig, OmegaConf
 
+from ..choices import ClaimKind, values
 from ..errors import ConfigError
 
-KINDS = ("quality", "speed")
+KINDS = values(ClaimKind)
 METRICS = ("FD", "FAD", "KL", "IS", "CLAP", "recognition", "latency_s")
 
 

@@ -19,22 +19,23 @@ from __future__ import annotations
 import math
 import torch
 
+from ..choices import CfgLevel, CfgSchedule, values
 from ..config.schema import SamplingBase
 from ..errors import ConfigError
 from ..models.heads import DiffusionHead
 from ..utils.device import PRECISIONS, autocast
 
-LEVELS = ("none", "noise", "representation")
+LEVELS, SCHEDULES = values(CfgLevel), values(CfgSchedule)
 
 
-SamplingConfig = SamplingBase  # iterations, temperature, cfg_level, cfg_scale, cfg_schedule, diffusion_steps, precision
+SamplingConfig = SamplingBase  # the plan's sampling settings are the sampler's (config/schema.py)
 
 
 def check_sampling(cfg: SamplingConfig, seq_len: int) -> None:
     if cfg.cfg_level not in LEVELS:
         raise ConfigError(f"cfg_level {cfg.cfg_level!r} is not one of {LEVELS}")
-    if cfg.cfg_schedule not in ("linear", "constant"):
-        raise ConfigError(f"cfg_schedule {cfg.cfg_schedule!r} is not 'linear' or 'constant'")
+    if cfg.cfg_schedule not in SCHEDULES:
+        raise ConfigError(f"cfg_schedule {cfg.cfg_schedule!r} is not one of {SCHEDULES}")
     if cfg.precision not in PRECISIONS:
         raise ConfigError(f"precision {cfg.precision!r} is not one of {PRECISIONS}")
     if not 1 <= cfg.iterations <= seq_len:

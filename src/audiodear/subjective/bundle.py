@@ -35,7 +35,7 @@ from ..errors import InputError
 from ..utils.atomic import write_bytes, write_csv, write_json, write_text
 from ..utils.hashing import sha256_file, sha256_json
 from . import loudness
-from .config import SCALE_MAX, SCALE_MIN, SCALES, SubjectiveConfig
+from .config import SCALE_MAX, SCALE_MIN, SCALES, SubjectiveConfig, system_names
 from .instructions import instructions_html, instructions_markdown
 from .select import attention_checks, blinded_ids, common_clips, stratified_sample, strata_counts
 
@@ -59,10 +59,11 @@ def page_asset(name: str) -> bytes:
 
 
 def build_bundle(out_dir: str | Path, sources: dict[str, dict[str, Path]], captions: dict[str, str],
-                 cfg: SubjectiveConfig, kinds: dict[str, str] | None = None) -> dict:
-    """Write the bundle to ``out_dir``; return a summary (bundle id, counts)."""
+                 cfg: SubjectiveConfig, kinds: dict[str, str] | None = None, *, sample_rate: int) -> dict:
+    """Write the bundle to ``out_dir``; return a summary (bundle id, counts). ``sample_rate``: the
+    plan's (``data.sample_rate``), which every system's audio must have."""
     out_dir = Path(out_dir)
-    names = cfg.system_names
+    names = system_names(cfg)
     if set(sources) != set(names):
         raise InputError(f"listening test: audio given for systems {sorted(sources)}, "
                          f"but the configuration rates {names}")
@@ -78,21 +79,21 @@ def build_bundle(out_dir: str | Path, sources: dict[str, dict[str, Path]], capti
     audio_dir = staging / "raters" / "audio"
     audio_dir.mkdir(parents=True)
 
-    audio = {pair: read_mono(sources[pair[0]][pair[1]], cfg.sample_rate) for pair in pairs}
-    trimmed = equalise_durations(audio, cfg.sample_rate) if cfg.equalise_duration else {}
+    audio = {pair: read_mono(sources[pair[0]][pair[1]], sample_rate) for pair in pairs}
+    trimmed = equalise_durations(audio, sample_rate) if cfg.equalise_duration else {}
     trials, key_trials, loud_rows, durations = [], {}, [], []
     normalised: dict[tuple[str, str], Path] = {}
     for bid, (system, clip) in zip(ids, pairs):
         samples = audio[(system, clip)]
-        y, result = loudness.normalise(samples, cfg.sample_rate, cfg.loudness_lufs, cfg.peak_dbtp)
+        y, result = loudness.normalise(samples, sample_rate, cfg.loudness_lufs, cfg.peak_dbtp)
         dest = audio_dir / f"{bid}.wav"
-        write_wav(dest, y, cfg.sample_rate)
+        write_wav(dest, y, sample_rate)
         normalised[(system, clip)] = dest
-        durations.append(len(samples) / cfg.sample_rate)
+        durations.append(len(samples) / sample_rate)
         trials.append({"id": bid, "audio": f"audio/{bid}.wav", "caption": captions[clip], "attention_check": False})
         key_trials[bid] = {"system": system, "clip_id": clip, "attention_check": False}
         loud_rows.append({"blinded_id": bid, "system": system, "clip_id": clip,
-                          "trimmed_s": round(trimmed.get((system, clip), 0) / cfg.sample_rate, 4), **result.as_dict()})
+                          "trimmed_s": round(trimmed.get((system, clip), 0) / sample_rate, 4), **result.as_dict()})
 
     key_checks = {}
     for bid, check in zip(ids[len(pairs):], checks):

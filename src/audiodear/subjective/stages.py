@@ -15,7 +15,7 @@ from ..data.testset import read_testset
 from ..errors import InputError
 from ..utils.atomic import write_csv, write_json
 from .bundle import build_bundle, folder_clips, read_key
-from .config import SubjectiveConfig
+from .config import SubjectiveConfig, paper_names, system_names
 from .ingest import ingest, rating_files
 from .report import mos_figure, no_ratings_figure, write_mos_table, write_no_ratings_table
 from .select import caption_kinds
@@ -23,7 +23,7 @@ from .stats import mos_table
 
 
 def bundle_stage(out_dir: str | Path, manifest: str | Path, audio_root: str | Path, testset: str | Path,
-                 system_folders: list[str | Path], cfg: SubjectiveConfig) -> dict:
+                 system_folders: list[str | Path], cfg: SubjectiveConfig, sample_rate: int) -> dict:
     """Build the bundle from the test set (captions), the manifest (reference audio) and one folder per system.
 
     ``system_folders`` follow ``cfg.systems`` in order, each holding ``<clip_id>.wav``.
@@ -40,7 +40,7 @@ def bundle_stage(out_dir: str | Path, manifest: str | Path, audio_root: str | Pa
     sources = {cfg.reference_name: {c: resolve(audio_root, by_id[c]) for c in captions}}
     for spec, folder in zip(cfg.systems, system_folders):
         sources[spec.name] = folder_clips(folder)
-    return build_bundle(out_dir, sources, captions, cfg, caption_kinds(rows, cfg.stratify_by))
+    return build_bundle(out_dir, sources, captions, cfg, caption_kinds(rows, cfg.stratify_by), sample_rate=sample_rate)
 
 
 def ratings_stage(key_path: str | Path, ratings: str | Path | list, out: dict[str, str | Path],
@@ -84,7 +84,7 @@ def table_stage(stem: str | Path, cfg: SubjectiveConfig, ratings_dir: str,
     """The MOS table (.md/.tex/.csv) and figure (.png/.pdf) at ``stem``; the 'no ratings' versions without MOS."""
     title = f"Subjective evaluation: {cfg.title}"
     if mos is None:
-        paths = write_no_ratings_table(stem, title, cfg.system_names, cfg.paper_names(), ratings_dir)
+        paths = write_no_ratings_table(stem, title, system_names(cfg), paper_names(cfg), ratings_dir)
         return paths + no_ratings_figure(stem, title)
     frame = pd.read_csv(mos)
     notes = [f"REL: match to the caption; OVL: overall quality; 1-5 scale; bundle {summary['bundle_id']}"
@@ -92,7 +92,7 @@ def table_stage(stem: str | Path, cfg: SubjectiveConfig, ratings_dir: str,
              "design: every selected clip rated in every system; blinded, loudness-normalised, order randomised per rater"]
     if summary:
         notes.append(_rater_note(summary))
-    paths = write_mos_table(frame, stem, title, cfg.paper_names(), notes)
+    paths = write_mos_table(frame, stem, title, paper_names(cfg), notes)
     rated = pd.read_csv(ratings)
     if rated.empty:
         return paths + no_ratings_figure(stem, title, "no valid ratings (every rater excluded)")

@@ -151,10 +151,12 @@ def train_small_clap(mel_train: torch.Tensor, captions_train: list[str], mel_val
 def train_on_corpus(rows: list[dict], audio_root: str | Path, mel: MelConfig, clip_seconds: float,
                     cfg: ClapConfig) -> tuple[SmallClap, dict]:
     """Train on the captioned train clips of a manifest; validate on its captioned valid clips."""
-    from ..data.clips import load_waveforms, select, waveforms_to_mel
+    from ..audio.waveforms import load_waveforms, waveforms_to_mel
+    from ..data.clips import clip_paths, select
 
     sets = {s: select(rows, s, captioned=True) for s in ("train", "valid")}
-    mels = {s: waveforms_to_mel(load_waveforms(r, audio_root, mel.sample_rate, clip_seconds), mel) for s, r in sets.items()}
+    mels = {s: waveforms_to_mel(load_waveforms(clip_paths(r, audio_root), mel.sample_rate, clip_seconds), mel)
+            for s, r in sets.items()}
     return train_small_clap(mels["train"], [r["caption"] for r in sets["train"]], mels["valid"],
                             [r["caption"] for r in sets["valid"]], cfg)
 

@@ -23,10 +23,11 @@ import torch
 from safetensors import safe_open
 from safetensors.torch import save_file
 
+from ..choices import TextSet, values
 from ..errors import ConfigError, ManifestError
 from ..utils.atomic import atomic_path
 
-TEXT_SETS = ("t5+clap", "t5", "clap")
+TEXT_SETS = values(TextSet)
 
 
 def tile(vec: torch.Tensor, dim: int) -> torch.Tensor:

@@ -1,7 +1,7 @@
 """Build the plan's text-slot encoder and conditioning CLAP for a job."""
 from __future__ import annotations
 
-from ..audio.mel import MelConfig
+from ..audio.mel import mel_config
 
 
 def text_encoder_from_plan(plan, device: str = "cpu"):
@@ -24,4 +24,4 @@ def clap_from_plan(plan, clap_folder: str | None = None, device: str = "cpu"):
         return load_clap(slot.checkpoint, slot.roberta, device=device)
     from .clap_small import SmallClapEmbedder
 
-    return SmallClapEmbedder(clap_folder, MelConfig.from_plan(plan.audio), plan.data.clip_seconds)
+    return SmallClapEmbedder(clap_folder, mel_config(plan.audio), plan.data.clip_seconds)

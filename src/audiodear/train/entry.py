@@ -6,6 +6,7 @@ per GPU. Each process builds the same model and data; ``train.loop`` handles the
 """
 from __future__ import annotations
 
+import dataclasses
 import json
 import logging
 import os
@@ -16,14 +17,14 @@ import torch.distributed as dist
 from omegaconf import OmegaConf
 
 from ..audio.latents import load_latents
-from ..config.variants import student_variant
 from ..models.build import ModelSpec, build_model, spec_from_preset
 from ..models.generator_file import load_generator, save_weights
 from ..text.conditioning import TextCache
 from ..utils.device import resolve_device
 from ..utils.hashing import sha256_file, sha256_json
 from .data import TokenData
-from .loop import TrainConfig, train
+from ..config.schema import Train
+from .loop import train
 from .objectives import StudentObjective, TeacherObjective
 
 log = logging.getLogger(__name__)
@@ -49,16 +50,14 @@ def model_spec(plan, role: str, variant: dict | None, tokens: torch.Tensor, cond
                             attn_dropout=m.attn_dropout, proj_dropout=m.proj_dropout)
 
 
-def _train_config(plan, role: str) -> TrainConfig:
-    t = plan.train
-    cfg = dict(steps=t.steps, batch_size=t.batch_size, lr=t.lr, grad_accum=t.grad_accum, weight_decay=t.weight_decay,
-               betas=tuple(t.betas), warmup_steps=t.warmup_steps, ema_decay=t.ema_decay, grad_clip=t.grad_clip,
-               precision=t.precision, checkpoint_every=t.checkpoint_every, log_every=t.log_every, seed=plan.seed)
+def _train_config(plan, role: str) -> Train:
+    """The plan's ``train`` section; a student trains with the ``student.train`` values in its place."""
+    cfg = Train(**OmegaConf.to_container(plan.train, resolve=True))
     if role == "student":
         s = plan.student.train
-        cfg.update(steps=s.steps, lr=s.lr, warmup_steps=s.warmup_steps, batch_size=s.batch_size, ema_decay=s.ema_decay,
-                   checkpoint_every=min(t.checkpoint_every, s.steps))
-    return TrainConfig(**cfg)
+        cfg = dataclasses.replace(cfg, steps=s.steps, lr=s.lr, warmup_steps=s.warmup_steps, batch_size=s.batch_size,
+                                  ema_decay=s.ema_decay, checkpoint_every=min(cfg.checkpoint_every, s.steps))
+    return cfg
 
 
 def run(job: dict) -> dict:
@@ -75,7 +74,7 @@ def run(job: dict) -> dict:
     ids, tokens, index = load_latents(job["latents"], text.ids)
     text_set = plan.text.text_set
     if role == "student":
-        variant = student_variant(plan, job["variant"])
+        variant = dict(job["variant_settings"])  # resolved once, by the job (workflow/scripts/train.py)
         text_set = variant["text_set"]
     cond = text.sequence(text_set)
     cond_teacher = text.sequence(plan.text.text_set) if text_set != plan.text.text_set else None
@@ -107,7 +106,7 @@ def run(job: dict) -> dict:
     config_hash = sha256_json({"job": {k: v for k, v in job.items() if k not in ("plan", "log")}, "spec": spec.to_dict(),
                                "train": cfg.__dict__, "variant": variant, "inputs": inputs})
     summary = train(model, objective, TokenData(tokens, cond, cond_teacher), cfg, job["workdir"], job["loss_log"],
-                    config_hash, device)
+                    config_hash, device, seed=plan.seed)
     if not dist.is_initialized() or dist.get_rank() == 0:
         weights = summary.pop("ema")
         if variant is not None and variant["freeze_backbone"]:  # a frozen backbone is the teacher's, bit for bit
@@ -129,7 +128,7 @@ def run(job: dict) -> dict:
 
 
 def main(job_file: str) -> None:
-    from ..jobs import setup_logging
+    from ..utils.logs import setup_logging
 
     job = json.loads(Path(job_file).read_text())
     setup_logging(job.get("log"))

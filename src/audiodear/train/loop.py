@@ -14,13 +14,13 @@ import contextlib
 import json
 import logging
 import time
-from dataclasses import dataclass
 from pathlib import Path
 
 import torch
 import torch.distributed as dist
 from torch import nn
 
+from ..config.schema import Train
 from ..errors import CheckpointError, TrainingError
 from .checkpoint import checkpoint_hash, load_checkpoint, save_checkpoint
 from .data import TokenData
@@ -30,23 +30,6 @@ from ..utils.device import autocast as autocast_for, resolve_precision
 
 log = logging.getLogger(__name__)
 CHECKPOINT = "ckpt-last.safetensors"
-
-
-@dataclass
-class TrainConfig:
-    steps: int
-    batch_size: int  # global, over all processes and accumulation steps
-    lr: float
-    grad_accum: int = 1
-    weight_decay: float = 0.02
-    betas: tuple = (0.9, 0.95)
-    warmup_steps: int = 100
-    ema_decay: float = 0.999
-    grad_clip: float = 3.0
-    precision: str = "fp32"  # auto | fp32 | bf16 (see utils.device)
-    checkpoint_every: int = 200
-    log_every: int = 25
-    seed: int = 0
 
 
 class _Step(nn.Module):
@@ -73,14 +56,16 @@ def train_mode(model: nn.Module) -> nn.Module:
     return model
 
 
-def lr_at(step: int, cfg: TrainConfig) -> float:
+def lr_at(step: int, cfg: Train) -> float:
     """Linear warm-up, then constant (MAR's schedule after warm-up)."""
     return cfg.lr * min(1.0, (step + 1) / max(1, cfg.warmup_steps))
 
 
-def train(model: nn.Module, objective, data: TokenData, cfg: TrainConfig, workdir: str | Path,
-          loss_log: str | Path, config_hash: str, device: str = "cpu") -> dict:
-    """Train in place; return a summary. ``workdir`` holds the resumable checkpoint."""
+def train(model: nn.Module, objective, data: TokenData, cfg: Train, workdir: str | Path,
+          loss_log: str | Path, config_hash: str, device: str = "cpu", *, seed: int) -> dict:
+    """Train in place; return a summary. ``cfg``: the plan's ``train`` section (a student's with its
+    ``student.train`` values in place; ``batch_size`` is global, over all processes and accumulation
+    steps); ``seed``: the plan's, which draws the batches. ``workdir`` holds the resumable checkpoint."""
     world = dist.get_world_size() if dist.is_initialized() else 1
     rank = dist.get_rank() if dist.is_initialized() else 0
     if cfg.batch_size % (world * cfg.grad_accum):
@@ -120,7 +105,7 @@ def train(model: nn.Module, objective, data: TokenData, cfg: TrainConfig, workdi
         logs_acc: dict[str, float] = {}
         for micro in range(cfg.grad_accum):
             key = step * cfg.grad_accum + micro
-            batch = data.batch(key, micro_global, rank, world, cfg.seed, device)
+            batch = data.batch(key, micro_global, rank, world, seed, device)
             sync = micro == cfg.grad_accum - 1 or world == 1
             ctx = contextlib.nullcontext() if sync else step_module.no_sync()
             with ctx:

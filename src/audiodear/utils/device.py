@@ -18,9 +18,10 @@ from functools import lru_cache
 
 import torch
 
+from ..choices import Precision, values
 from ..errors import ConfigError
 
-PRECISIONS = ("auto", "fp32", "bf16")
+PRECISIONS = values(Precision)
 # bf16 must beat fp32 by this factor on the probe product to be chosen: native bf16 gives 3-4x,
 # bf16 emulated through AVX-512 about 1x, so the margin keeps the choice stable from run to run.
 BF16_MIN_SPEEDUP = 1.25

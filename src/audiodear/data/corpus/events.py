@@ -15,6 +15,8 @@ from dataclasses import dataclass
 import numpy as np
 from scipy import signal
 
+from ...choices import EventKind, values
+
 PITCHES = ("low", "medium", "high")
 LOUDNESS = ("quiet", "loud")
 DURATIONS = ("short", "long")
@@ -55,6 +57,9 @@ KINDS: dict[str, Kind] = {
     ]
 }
 KIND_NAMES: tuple[str, ...] = tuple(KINDS)
+# The plan names the kinds it may select (choices.EventKind); both lists must be the same, in order
+# (the evaluation classifier numbers its classes in this order).
+assert KIND_NAMES == values(EventKind), "data.corpus.events.KINDS and choices.EventKind differ"
 
 
 @dataclass(frozen=True)

@@ -5,6 +5,7 @@ score), each loaded from a local checkpoint. Embedded default: a small Cnn14-sty
 a small VGGish-style frame embedder trained in the DAG on the corpus labels. ``load_backbone``
 picks one by name.
 """
-from .base import Backbone, load_backbone
+from .base import Backbone
+from .load import load_backbone
 
 __all__ = ["Backbone", "load_backbone"]

@@ -1,4 +1,4 @@
-"""The interface every backbone offers, and loading one by name.
+"""The interface every backbone offers, and helpers the backbones share (``load.py`` picks one by name).
 
 A backbone has ``name``, ``checkpoint`` (what the tables print), ``sample_rate`` (its input rate)
 and ``loading`` (the audio-loading convention ``extract`` applies before it), and
@@ -9,13 +9,12 @@ and ``loading`` (the audio-loading convention ``extract`` applies before it), an
 """
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Protocol, Sequence, runtime_checkable
 
 import numpy as np
 import torch
 
-from ...errors import AudioError, ConfigError
+from ...errors import AudioError
 
 
 @runtime_checkable
@@ -40,27 +39,3 @@ def stack_equal_length(waves: Sequence[np.ndarray], device: torch.device) -> tor
         # zero-padding would change time-pooled outputs, so callers batch only equal lengths
         raise AudioError(f"a batch must hold clips of one length, got lengths {sorted(lengths)}")
     return torch.from_numpy(np.stack([np.asarray(w, dtype=np.float32) for w in waves])).to(device)
-
-
-def load_backbone(name: str, checkpoint: str | Path, device: str | torch.device | None = "cpu") -> Backbone:
-    """Load a backbone by name from a LOCAL checkpoint (file or folder); nothing is downloaded.
-
-    Names: ``cnn14_16k``, ``vggish``, ``hf_clap``, ``embedded_classifier``, ``embedded_vggish``.
-    """
-    if name == "cnn14_16k":
-        from .cnn14 import load_cnn14
-        return load_cnn14(checkpoint, device)
-    if name == "vggish":
-        from .vggish import load_vggish
-        return load_vggish(checkpoint, device)
-    if name == "hf_clap":
-        from .hf_clap import load_hf_clap
-        return load_hf_clap(checkpoint, device)
-    if name in ("embedded_classifier", "embedded_vggish"):
-        from .embedded_io import load_embedded
-        model = load_embedded(checkpoint, device)
-        if model.name != name:
-            raise ConfigError(f"{checkpoint}: holds a {model.name!r} model, asked for {name!r}")
-        return model
-    raise ConfigError(f"unknown backbone {name!r}; choose cnn14_16k, vggish, hf_clap, "
-                      f"embedded_classifier or embedded_vggish")
