@@ -118,9 +118,9 @@ def _leaves(node, parts=()):
 
 
 def test_each_leaf_reruns_exactly_the_jobs_that_read_it(smoke_run):
-    """A job sees only the plan slices its rule declares (params.plan), so changing a leaf must rerun
-    (reason: params changed) exactly the jobs that declared it; the others rerun only because an
-    input was updated. Enumerating every leaf (one dry run each) is too slow for the suite, so 8
+    """A job sees only the plan slices its rule declares (params.plan), so changing a leaf reruns
+    every job that declared it, and only those for changed params (the others rerun only because an
+    input was updated; a reader downstream of another rerun job shows that reason alone). Enumerating every leaf (one dry run each) is too slow for the suite, so 8
     numeric or boolean leaves are drawn with a fixed seed; a change the plan refuses is skipped."""
     import random
 
@@ -143,14 +143,21 @@ def test_each_leaf_reruns_exactly_the_jobs_that_read_it(smoke_run):
             continue  # outside the field's bounds
         proc = snakemake(smoke_run, "-n", "--cores", "2", "paper_tables", "--config", "experiment=smoke",
                          f"overrides=[{override}]")
-        rerun = set()
+        rerun, scheduled = set(), set()
         for block in re.split(r"^(?=(?:local)?rule \w+:)", proc.stdout, flags=re.M):
+            out = re.search(r"output: ([^,\n]+)", block)
+            if out:
+                scheduled.add(out.group(1).strip())
             if "Params have changed" in block:
-                rerun.add(re.search(r"output: ([^,\n]+)", block).group(1).strip())
+                rerun.add(out.group(1).strip())
         readers = {(rule, job) for rule, job, slices in declared.values() if _reads(slices, parts)}
         rerun_jobs = {declared[path][:2] for path in rerun}
-        assert rerun_jobs == readers, (f"{override}: rerun without reading it {sorted(rerun_jobs - readers)}, "
-                                       f"read but not rerun {sorted(readers - rerun_jobs)}")
+        scheduled_jobs = {declared[path][:2] for path in scheduled if path in declared}
+        # Snakemake names one reason per job: a reader downstream of another rerun job is scheduled
+        # for its updated input, and its changed params go unmentioned.
+        assert rerun_jobs <= readers <= scheduled_jobs, (
+            f"{override}: rerun without reading it {sorted(rerun_jobs - readers)}, "
+            f"read but not rerun {sorted(readers - scheduled_jobs)}")
         checked += 1
         if checked == 8:
             break
