@@ -89,3 +89,61 @@ def paper_run(tmp_path_factory):
         Path(os.environ["AUDIODEAR_PAPER_PATH_OUT"]).write_text(report)
     print("\npaper path stage times on this machine:\n" + report)
     return wf
+
+
+def test_latents_are_256_tokens_of_128_from_an_8x256x16_latent(paper_run):
+    from audiodear.audio.latents import load_latents
+
+    for split in ("train", "test"):
+        ids, tokens, index = load_latents(paper_run / "results/paper/latents" / split)
+        assert list(index["latent_shape"]) == [8, 256, 16] and index["patch"] == 4
+        assert tuple(tokens.shape) == (CLIPS[split], 256, 128)
+
+
+def test_text_conditioning_is_78_tokens_of_flan_t5_large_width(paper_run):
+    from audiodear.text.conditioning import TextCache
+
+    cache = TextCache.load(paper_run / "results/paper/text/test.safetensors")
+    assert tuple(cache.t5.shape) == (CLIPS["test"], 77, 1024) and cache.clap_text.shape[1] == 512
+    assert tuple(cache.sequence("t5+clap").shape) == (CLIPS["test"], 78, 1024)
+
+
+def test_teacher_and_students_have_impact_base_sizes(paper_run):
+    from audiodear.models.generator_file import load_weights
+
+    counts = {}
+    for role in ("teacher", "student/main", "student/lambda0"):
+        weights, _ = load_weights(paper_run / "results/paper/models" / role / "model.safetensors")
+        counts[role] = sum(v.numel() for k, v in weights.items() if v.is_floating_point())
+    print(f"\nparameters: {counts}")
+    assert round(counts["teacher"] / 1e6) == 193
+    assert round(counts["student/main"] / 1e6) == round(counts["student/lambda0"] / 1e6) == 191
+    init = json.loads((paper_run / "results/paper/models/teacher/provenance.json").read_text())["init"]
+    assert init["transferred"] == 299
+
+
+def test_generated_audio_is_10_24_s_at_16_khz_through_the_hifigan(paper_run):
+    import soundfile as sf
+
+    for audioset in ("teacher/main/main", "student/main/main", "student/lambda0/main"):
+        waves = sorted((paper_run / "results/paper/audio" / audioset).glob("*.wav"))
+        assert len(waves) == CLIPS["test"], audioset
+        info = sf.info(str(waves[0]))
+        assert info.samplerate == 16000 and info.frames == 163840
+    provenance = json.loads((paper_run / "results/paper/audio/teacher/main/main/provenance.json").read_text())
+    assert any(p.endswith("vocoder/model.safetensors") for p in provenance["checkpoints"])
+
+
+def test_features_metrics_and_tables(paper_run):
+    import pandas as pd
+    from safetensors import safe_open
+
+    features = paper_run / "results/paper/features/student/main/main"
+    widths = {"classifier": ("embedding", 2048), "frames": ("frame_embedding", 128), "clap": ("embedding", 512)}
+    for role, (key, width) in widths.items():
+        with safe_open(str(features / f"{role}.safetensors"), "pt") as fh:
+            assert fh.get_slice(key).get_shape()[-1] == width, role
+    metrics = pd.read_csv(paper_run / "results/paper/metrics.csv")
+    assert {"FD", "FAD", "KL", "IS", "CLAP"} <= set(metrics.metric)
+    for name in ("table1_main", "reconstruction", "latency", "claims"):
+        assert (paper_run / "paper_tables/paper" / f"{name}.md").is_file(), name
