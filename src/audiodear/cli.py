@@ -84,7 +84,7 @@ def build_parser() -> argparse.ArgumentParser:
                                              "at the paths the paper preset reads (data/checkpoints/...)")
     p.add_argument("dir", help="a workflow root (or any folder): files go to DIR/data/checkpoints/...")
     p.add_argument("--width", choices=("reduced", "full"), default="reduced",
-                   help="full: the published sizes (about 5.3 GB); reduced: narrow tensors, same formats")
+                   help="full: the published sizes (about 5 GB); reduced: narrow tensors, same formats")
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--only", nargs="+", help="a subset: vae vocoder flan_t5 laion_clap mar cnn14 vggish hf_clap")
     p.set_defaults(func=_make_fixtures)
