@@ -20,7 +20,7 @@ START = re.compile(r"^(?:local)?rule (\w+):")
 JOBID = re.compile(r"^\s+jobid: (\d+)")
 FINISHED = re.compile(r"Finished jobid: (\d+) \(Rule: (\w+)\)")
 # Phases in DAG order: the rules that end each one (the last job of these rules closes the phase).
-PHASES = [("corpus, audio checks, VAE, latents, CLAP, text conditioning", {"corpus", "audio_check", "train_vae",
+PHASES = [("corpus or ingestion, audio checks, VAE, latents, CLAP, text conditioning", {"corpus", "ingest", "audio_check", "train_vae",
            "extract_latents", "train_clap", "text_embeddings", "testset"}),
           ("IMPACT teacher training", {"train_teacher"}),
           ("students, evaluation backbones, generation, scoring, latency", {"train_student", "generate_teacher", "generate_student_sweep",
@@ -50,26 +50,32 @@ def parse(lines):
     return jobs, first, last
 
 
-def main(path: str) -> None:
-    with open(path, errors="replace") as fh:
-        jobs, first, last = parse(fh)
-    if not jobs:
-        sys.exit(f"{path}: no finished Snakemake job found")
-    print(f"whole run: {(last - first).total_seconds() / 60:.1f} min, {len(jobs)} jobs")
+def format_report(jobs, first, last) -> str:
+    """The report ``main`` prints, as text."""
+    out = [f"whole run: {(last - first).total_seconds() / 60:.1f} min, {len(jobs)} jobs"]
     t_prev = first
     for name, rules in PHASES:
         ends = [end for rule, _, _, end in jobs if rule in rules]
         if ends:
             end = max(ends)
-            print(f"  until {name}: {max(0.0, (end - t_prev).total_seconds()) / 60:.1f} min")
+            out.append(f"  until {name}: {max(0.0, (end - t_prev).total_seconds()) / 60:.1f} min")
             t_prev = max(t_prev, end)
     per_rule = defaultdict(lambda: [0, 0.0])
     for rule, _, t0, t1 in jobs:
         per_rule[rule][0] += 1
         per_rule[rule][1] += (t1 - t0).total_seconds()
-    print(f"\n{'rule':24s} {'jobs':>5s} {'summed min':>11s}")
+    out.append(f"\n{'rule':24s} {'jobs':>5s} {'summed min':>11s}")
     for rule, (n, s) in sorted(per_rule.items(), key=lambda kv: -kv[1][1]):
-        print(f"{rule:24s} {n:5d} {s / 60:11.2f}")
+        out.append(f"{rule:24s} {n:5d} {s / 60:11.2f}")
+    return "\n".join(out) + "\n"
+
+
+def main(path: str) -> None:
+    with open(path, errors="replace") as fh:
+        jobs, first, last = parse(fh)
+    if not jobs:
+        sys.exit(f"{path}: no finished Snakemake job found")
+    sys.stdout.write(format_report(jobs, first, last))
 
 
 if __name__ == "__main__":

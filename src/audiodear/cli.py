@@ -3,6 +3,7 @@
     audiodear config [--experiment NAME] [OVERRIDE ...] [--out FILE]
     audiodear testset MANIFEST --name NAME --seed N --out FILE
     audiodear check MANIFEST --audio-root DIR
+    audiodear make-fixtures DIR [--width reduced|full] [--only NAME ...]
 
 Training runs launched by ``torchrun`` also enter here (``audiodear train ...``).
 """
@@ -43,6 +44,12 @@ def _check(args: argparse.Namespace) -> None:
     print(check_audio(read_manifest(args.manifest), args.audio_root, args.sample_rate))
 
 
+def _make_fixtures(args: argparse.Namespace) -> None:
+    from .fixtures import make_fixtures
+
+    make_fixtures(args.dir, args.width, args.seed, args.only)
+
+
 def _train(args: argparse.Namespace) -> None:
     from .train.entry import main as train_main
 
@@ -73,6 +80,15 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--audio-root", required=True)
     p.add_argument("--sample-rate", type=int, default=16000)
     p.set_defaults(func=_check)
+
+    p = sub.add_parser("make-fixtures", help="write random-weight checkpoints in the published formats under DIR, "
+                                             "at the paths the paper preset reads (data/checkpoints/...)")
+    p.add_argument("dir", help="a workflow root (or any folder): files go to DIR/data/checkpoints/...")
+    p.add_argument("--width", choices=("reduced", "full"), default="reduced",
+                   help="full: the published sizes (about 5 GB); reduced: narrow tensors, same formats")
+    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--only", nargs="+", help="a subset: vae vocoder flan_t5 laion_clap mar cnn14 vggish hf_clap")
+    p.set_defaults(func=_make_fixtures)
 
     p = sub.add_parser("train", help="run one training job from its job file (what torchrun launches)")
     p.add_argument("job", help="JSON job file written by the training rule")

@@ -1,6 +1,6 @@
 """The MAR ImageNet initialisation: the designed tensors transfer, anything else is refused.
 
-Checkpoints are written in the LTH14/mar release layout (mar_release.py) at small widths; the
+Checkpoints are written in the LTH14/mar release layout (audiodear.fixtures.mar_release) at small widths; the
 counts are those of the layout, whatever the width: mar_base (12 + 12 blocks, a 6-block head) holds
 364 tensors, of which 299 transfer into IMPACT-base and 65 do not (class embedding 1, diffusion
 head 60, token projection 2, the two position tables over 64 + 256 positions 2).
@@ -9,7 +9,7 @@ import logging
 
 import pytest
 import torch
-from mar_release import save_mar_release
+from audiodear.fixtures.mar_release import save_mar_release
 from omegaconf import OmegaConf
 
 from audiodear.errors import CheckpointError, ConfigError

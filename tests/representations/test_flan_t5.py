@@ -19,10 +19,8 @@ CAPTIONS = ["a dog barks while rain falls", "engine hums"]
 
 
 def flan_t5_large_config(**overrides):
-    from transformers import T5Config
-    cfg = dict(d_model=1024, d_ff=2816, num_layers=24, num_heads=16, d_kv=64, vocab_size=32128,
-               feed_forward_proj="gated-gelu", tie_word_embeddings=False)
-    return T5Config(**{**cfg, **overrides})
+    from audiodear.fixtures.text import flan_t5_config
+    return flan_t5_config("full", **overrides)
 
 
 def tiny_config(tokenizer):

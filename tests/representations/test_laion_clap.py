@@ -21,16 +21,15 @@ ROBERTA_VOCAB_SIZE = 28   # the fixed test vocabulary (conftest.roberta_style_to
 
 
 def roberta_base_config(**overrides):
-    """roberta-base's published config.json values."""
-    from transformers import RobertaConfig
-    cfg = dict(vocab_size=50265, hidden_size=768, num_hidden_layers=12, num_attention_heads=12,
-               intermediate_size=3072, max_position_embeddings=514, type_vocab_size=1, layer_norm_eps=1e-5,
-               pad_token_id=1, bos_token_id=0, eos_token_id=2)
-    return RobertaConfig(**{**cfg, **overrides})
+    """roberta-base's published config.json values (``audiodear.fixtures.published.ROBERTA_BASE``)."""
+    from audiodear.fixtures.text import roberta_config
+    return roberta_config("full", **overrides)
 
 
 def test_published_architecture_has_the_published_size():
     from transformers import ClapConfig, ClapModel
+
+    from audiodear.fixtures.evaluation import clap_config
     model, _ = build_clap(roberta_base_config(), text_device="meta")
     total = sum(p.numel() for p in model.parameters())
     assert total == LAION_CLAP_FUSION_PARAMS
@@ -41,6 +40,8 @@ def test_published_architecture_has_the_published_size():
     assert total - unused == HF_CLAP_HTSAT_FUSED_PARAMS
     with torch.device("meta"):
         hf = ClapModel(ClapConfig(audio_config={"enable_fusion": True}, text_config={"vocab_size": 50265}))
+        published = ClapModel(clap_config("full"))  # the fixture builder's clap-htsat-fused config
+    assert sum(p.numel() for p in published.parameters()) == HF_CLAP_HTSAT_FUSED_PARAMS
     assert sum(p.numel() for p in hf.parameters()) == HF_CLAP_HTSAT_FUSED_PARAMS
     assert round(HF_CLAP_HTSAT_FUSED_PARAMS * 4 / 1e6) == 614
 

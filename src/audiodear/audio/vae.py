@@ -22,7 +22,7 @@ import torch
 from diffusers.models.autoencoders.autoencoder_kl import AutoencoderKL
 
 from ..errors import ConfigError
-from ..utils.checkpoint_check import check_facts, from_pretrained, weights_file
+from ..utils.checkpoint_check import check_config_type, check_facts, from_pretrained, weights_file
 from ..utils.checkpoint_files import record_folder
 
 # AudioLDM's first-stage ddconfig (ch 128, ch_mult [1, 2, 4], 2 res blocks, z_channels 8) in
@@ -82,6 +82,7 @@ def load_vae(folder: str | Path, device: str | torch.device = "cpu", expect: dic
     folder = Path(folder)
     if not (folder / "config.json").is_file():
         raise ConfigError(f"{folder}: not a VAE folder (config.json missing)")
+    check_config_type(folder, "an AudioLDM-family VAE", class_name="AutoencoderKL")
     weights = weights_file(folder, WEIGHT_FILES, "VAE")
     vae = from_pretrained(AutoencoderKL, folder, weights, "an AudioLDM-family VAE")
     # AudioLDM's VAE reads the log-mel as a one-channel image; an image VAE (3 channels) is not one.

@@ -20,7 +20,7 @@ import torch
 import torchaudio
 
 from ..errors import ConfigError
-from ..utils.checkpoint_check import check_facts, from_pretrained, weights_file
+from ..utils.checkpoint_check import check_config_type, check_facts, from_pretrained, weights_file
 from ..utils.checkpoint_files import record_folder
 from .mel import MelConfig, mel_basis
 
@@ -36,6 +36,8 @@ AUDIOLDM_HIFIGAN = {
     "normalize_before": False,
 }
 HIFIGAN_WEIGHT_FILES = ("model.safetensors", "pytorch_model.bin")
+# SpeechT5HifiGanConfig.model_type: "hifigan" in transformers 4, "speecht5_hifigan" in transformers 5.
+HIFIGAN_MODEL_TYPES = ("hifigan", "speecht5_hifigan")
 
 
 def audioldm_hifigan_config() -> dict:
@@ -82,6 +84,7 @@ def load_hifigan(folder: str | Path, device: str | torch.device = "cpu", mel: Me
         raise ConfigError(f"{folder}: not a vocoder folder (config.json missing)")
     weights = weights_file(folder, HIFIGAN_WEIGHT_FILES, "vocoder")
     what = f"a {mel.sample_rate} Hz, hop {mel.hop_length}, {mel.n_mels}-mel HiFi-GAN"
+    check_config_type(folder, what, model_type=HIFIGAN_MODEL_TYPES)
     model = from_pretrained(SpeechT5HifiGan, folder, weights, what)
     vocoder = HifiGanVocoder(model)
     check_facts(weights, what, {"sampling_rate": vocoder.sample_rate, "hop": vocoder.hop_length, "mel bins": vocoder.n_mels},

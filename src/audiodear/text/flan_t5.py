@@ -12,7 +12,7 @@ from pathlib import Path
 import torch
 
 from ..errors import ConfigError, ManifestError
-from ..utils.checkpoint_check import from_pretrained, weights_file
+from ..utils.checkpoint_check import check_config_type, from_pretrained, weights_file
 from ..utils.checkpoint_files import record_folder
 
 MAX_TOKENS = 77
@@ -81,6 +81,7 @@ def load_flan_t5(folder: str | Path, device: str | torch.device = "cpu", max_tok
     folder = Path(folder)
     if not (folder / "config.json").is_file():
         raise ConfigError(f"{folder}: not a Flan-T5 folder (config.json missing)")
+    check_config_type(folder, "a T5 encoder", model_type="t5")
     try:
         tokenizer = AutoTokenizer.from_pretrained(str(folder), local_files_only=True)
     except (OSError, ValueError) as err:

@@ -28,7 +28,7 @@ import torch
 from ..audio.io import to_mono_resampled
 from ..errors import AudioError, ConfigError
 from ..utils.atomic import atomic_path
-from ..utils.checkpoint_check import load_state
+from ..utils.checkpoint_check import check_config_type, load_state
 from ..utils.checkpoint_files import record_files, record_folder
 from .flan_t5 import check_captions, check_tokenizer
 
@@ -74,6 +74,7 @@ def load_roberta_folder(folder: str | Path):
     folder = Path(folder)
     if not (folder / "config.json").is_file():
         raise ConfigError(f"{folder}: not a RoBERTa folder (config.json missing)")
+    check_config_type(folder, "a roberta-base folder", model_type="roberta")
     config = RobertaConfig.from_pretrained(str(folder), local_files_only=True)
     try:
         tokenizer = AutoTokenizer.from_pretrained(str(folder), local_files_only=True)

@@ -13,6 +13,7 @@ encoder-only model; nothing else is let through.
 """
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 from typing import Iterable
@@ -84,6 +85,22 @@ def check_facts(path, what: str, found: dict, expected: dict) -> None:
         raise CheckpointError(f"{path}: not {what}; " + "; ".join(wrong))
 
 
+def check_config_type(folder: Path, what: str, *, model_type=None, class_name: str | None = None) -> None:
+    """Refuse a folder whose ``config.json`` declares another model: transformers' ``model_type`` (one
+    name, or a tuple of the names transformers versions have written for the class) or diffusers'
+    ``_class_name``. Both libraries write the field into every config they save."""
+    path = Path(folder) / "config.json"
+    try:
+        config = json.loads(path.read_text())
+    except (OSError, ValueError) as err:
+        raise CheckpointError(f"{path}: not a readable config.json ({err})") from None
+    for key, expected in (("model_type", model_type), ("_class_name", class_name)):
+        allowed = expected if isinstance(expected, tuple) else (expected,)
+        if expected is not None and config.get(key) not in allowed:
+            need = " or ".join(repr(a) for a in allowed)
+            raise CheckpointError(f"{path}: not {what}; {key} is {config.get(key)!r}, the project needs {need}")
+
+
 def weights_file(folder: Path, names: Iterable[str], what: str) -> Path:
     """The weights file a ``from_pretrained`` folder holds (the first of ``names`` present), for messages
     and checksums; a folder without one is refused before transformers would build a random model."""
@@ -93,12 +110,57 @@ def weights_file(folder: Path, names: Iterable[str], what: str) -> Path:
     raise CheckpointError(f"{folder}: no {what} weights (expected one of {', '.join(names)})")
 
 
+def file_shapes(weights: Path) -> dict[str, tuple]:
+    """Tensor name -> shape of a weights file (safetensors, a torch state dict or a sharded index),
+    read from the headers (safetensors) or memory-mapped (torch), without loading the tensors."""
+    weights = Path(weights)
+    files = [weights]
+    if weights.name.endswith(".index.json"):
+        files = [weights.parent / n for n in sorted(set(json.loads(weights.read_text())["weight_map"].values()))]
+    shapes = {}
+    for f in files:
+        if f.suffix == ".safetensors":
+            from safetensors import safe_open
+
+            with safe_open(str(f), "pt") as fh:
+                shapes.update({k: tuple(fh.get_slice(k).get_shape()) for k in fh.keys()})
+        else:
+            state = torch.load(str(f), map_location="cpu", weights_only=True, mmap=True)
+            shapes.update({k: tuple(v.shape) for k, v in state.items() if torch.is_tensor(v)})
+    return shapes
+
+
+def config_shapes(cls, folder: Path) -> dict[str, tuple]:
+    """Tensor name -> shape of the model ``cls`` builds from the folder's ``config.json`` (on the meta
+    device: no memory, no weights)."""
+    with torch.device("meta"):
+        if hasattr(cls, "load_config"):  # diffusers
+            model = cls.from_config(cls.load_config(str(folder)))
+        else:  # transformers
+            model = cls(cls.config_class.from_pretrained(str(folder), local_files_only=True))
+    return {k: tuple(v.shape) for k, v in model.state_dict().items()}
+
+
+def mismatched_shapes(cls, folder: Path, weights: Path) -> list[tuple[str, tuple, tuple]]:
+    """(name, shape in the file, shape the config gives) for every tensor whose shapes differ; [] when
+    it cannot be told (an unreadable file or config)."""
+    try:
+        theirs, ours = file_shapes(weights), config_shapes(cls, folder)
+    except Exception:  # the caller reports the original loading error instead
+        return []
+    return [(k, theirs[k], ours[k]) for k in sorted(theirs) if k in ours and theirs[k] != ours[k]]
+
+
 def from_pretrained(cls, folder: Path, weights: Path, what: str, *, allow_missing: Iterable[str] = (),
                     allow_unexpected: Iterable[str] = (), **kwargs):
-    """``cls.from_pretrained(folder)`` offline, its loading report checked; errors name the weights file."""
+    """``cls.from_pretrained(folder)`` offline, its loading report checked; errors name the weights file
+    and, for tensors of another shape than the folder's config gives, the first of them."""
     try:
         model, info = cls.from_pretrained(str(folder), local_files_only=True, output_loading_info=True, **kwargs)
-    except (OSError, ValueError, RuntimeError) as err:  # mismatched sizes raise RuntimeError
+    except (OSError, ValueError, RuntimeError, TypeError) as err:  # mismatched sizes raise RuntimeError
+        if isinstance(err, RuntimeError):
+            check_keys(weights, f"{what} of the shapes its config.json gives",
+                       mismatched=mismatched_shapes(cls, folder, weights))
         raise CheckpointError(f"{weights}: cannot be loaded as {what} ({type(err).__name__}: {err})") from None
     check_loading_info(weights, what, info, allow_missing=allow_missing, allow_unexpected=allow_unexpected)
     return model

@@ -23,7 +23,7 @@ import torch
 import torch.nn.functional as F
 
 from ...errors import ConfigError
-from ...utils.checkpoint_check import check_facts, from_pretrained, weights_file
+from ...utils.checkpoint_check import check_config_type, check_facts, from_pretrained, weights_file
 from ...utils.checkpoint_files import record_folder
 from ...utils.device import resolve_device
 from .base import check_rate
@@ -107,6 +107,7 @@ def load_hf_clap(folder: str | Path, device: str | torch.device | None = "cpu", 
         raise ConfigError(f"{folder}: not a local CLAP model folder (config.json missing); nothing is downloaded")
     weights = weights_file(folder, WEIGHT_FILES, "CLAP")
     what = f"a ClapModel (fusion={fusion})"
+    check_config_type(folder, what, model_type="clap")
     model = from_pretrained(ClapModel, folder, weights, what)
     try:
         processor = ClapProcessor.from_pretrained(str(folder), local_files_only=True)
