@@ -11,6 +11,8 @@ import sys
 import time
 from pathlib import Path
 
+import torch
+
 sys.path.insert(0, str(Path(__file__).parents[1] / "models"))
 
 from audiodear.train.data import TokenData  # noqa: E402
@@ -36,8 +38,21 @@ class Faulty:
 
 
 def run(workdir: str | Path, steps: int, pause: float = 0.0, nan_at: int | None = None):
-    """Train the tiny model for ``steps`` steps in ``workdir``; return (model, summary)."""
+    """Train the tiny model for ``steps`` steps in ``workdir``; return (model, summary).
+
+    One thread, in the killed subprocess and in the test's process alike: CPU results are
+    bit-identical only at a fixed thread count, and other tests may have changed this process's.
+    """
     workdir = Path(workdir)
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)
+    try:
+        return _run(workdir, steps, pause, nan_at)
+    finally:
+        torch.set_num_threads(threads)
+
+
+def _run(workdir: Path, steps: int, pause: float, nan_at: int | None):
     model = tiny_model(seed=0)
     _, tokens, text = tiny_data(16)
     cfg = Train(steps=steps, batch_size=4, lr=1e-3, warmup_steps=2, ema_decay=0.9,
