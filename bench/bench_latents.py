@@ -146,15 +146,14 @@ def bench_filterbank_products(clips: int = 48, frames: int = 256, repeats: int =
 
 
 def bench_decode_chunks(chunks: list[int], clips: int = 48) -> None:
-    from audiodear.config import compose
     from audiodear.audio.from_plan import vocoder_from_plan
+    from audiodear.audio.vae_train import build_embedded_vae
+    from audiodear.config import compose
 
     plan = compose("default")
-    v = plan.vae
     torch.manual_seed(0)
-    codec = LatentCodec(build_vae({"block_out_channels": list(v.block_out_channels), "layers_per_block": v.layers_per_block,
-                                   "latent_channels": v.latent_channels, "norm_num_groups": v.norm_num_groups}))
-    vocoder = vocoder_from_plan(plan)
+    codec = LatentCodec(build_embedded_vae(plan.vae))
+    vocoder = vocoder_from_plan(plan.vocoder, plan.audio)
     frames = int(round(plan.data.clip_seconds * plan.audio.sample_rate)) // plan.audio.hop_length
     latent = torch.randn(clips, *codec.latent_shape(frames - frames % codec.downsample, plan.audio.n_mels))
     print(f"\ndecoding {clips} clips (VAE decoder + vocoder), {torch.get_num_threads()} threads, "

@@ -64,10 +64,15 @@ def reconstruction_l1(vae, mel: torch.Tensor, batch: int = 64) -> float:
     return float(torch.cat(errs).mean())
 
 
+def build_embedded_vae(cfg: Vae):
+    """The untrained embedded VAE of the plan's ``vae`` section."""
+    return build_vae({"block_out_channels": list(cfg.block_out_channels), "layers_per_block": cfg.layers_per_block,
+                      "latent_channels": cfg.latent_channels, "norm_num_groups": cfg.norm_num_groups})
+
+
 def train_embedded_vae(cfg: Vae, mel_train: torch.Tensor, mel_valid: torch.Tensor):
     """The embedded VAE of the plan's ``vae`` section, trained and scaled; returns (vae, stats)."""
-    vae = build_vae({"block_out_channels": list(cfg.block_out_channels), "layers_per_block": cfg.layers_per_block,
-                     "latent_channels": cfg.latent_channels, "norm_num_groups": cfg.norm_num_groups})
+    vae = build_embedded_vae(cfg)
     stats = train_vae(vae, mel_train, cfg.train)
     # LDM's scale_by_std on (at most) 256 training clips: enough for a stable std, bounded memory.
     scale = estimate_scaling_factor(vae.encode(mel_train[:256].unsqueeze(1)).latent_dist.mean.detach())
