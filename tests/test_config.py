@@ -12,7 +12,7 @@ from audiodear.errors import ConfigError
 ROOT = Path(__file__).resolve().parents[1]
 
 
-@pytest.mark.parametrize("experiment", ["smoke", "default", "paper"])
+@pytest.mark.parametrize("experiment", ["smoke", "default", "medium", "paper"])
 def test_every_experiment_composes(experiment):
     plan = compose(experiment)
     assert plan.experiment_name == experiment
@@ -78,3 +78,23 @@ def test_saved_plan_loads_back_identically(tmp_path):
 def test_cli_reports_config_errors(capsys):
     assert cli(["config", "--experiment", "smoke", "device=tpu"]) == 2
     assert "key 'device'" in capsys.readouterr().err
+
+
+def _leaves(node, prefix=""):
+    if isinstance(node, dict):
+        out = {}
+        for k, v in node.items():
+            out.update(_leaves(v, f"{prefix}{k}."))
+        return out
+    return {prefix[:-1]: node}
+
+
+def test_medium_differs_from_the_default_only_in_sizes_and_steps():
+    """The medium experiment is the default's DAG, grid and models, trained longer on more test clips."""
+    default = _leaves(OmegaConf.to_container(compose("default"), resolve=True))
+    medium = _leaves(OmegaConf.to_container(compose("medium"), resolve=True))
+    assert set(default) == set(medium)
+    changed = {k for k in default if default[k] != medium[k]}
+    assert changed == {"experiment_name", "tables_dir", "data.synthetic.sizes.test", "train.steps",
+                       "student.train.steps"}
+    assert medium["train.steps"] > default["train.steps"] and medium["data.synthetic.sizes.test"] > 96

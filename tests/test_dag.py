@@ -13,7 +13,7 @@ def _dry_run(workdir, experiment, *extra):
     return proc.stdout + proc.stderr
 
 
-@pytest.mark.parametrize("experiment", ["smoke", "default"])
+@pytest.mark.parametrize("experiment", ["smoke", "default", "medium"])
 def test_dry_run_embedded(workflow_copy, experiment):
     out = _dry_run(workflow_copy, experiment)
     for rule in ("corpus", "audio_check", "testset", "corpus_table", "paper_tables"):
