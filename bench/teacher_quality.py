@@ -1,0 +1,85 @@
+"""How a training lever moves the teacher's quality: train one teacher with plan overrides on the
+data of a finished run, generate its test split at the main setting, score it.
+
+Reuses a finished run's corpus, latents, text conditioning, VAE, vocoder and evaluation backbones
+(they do not depend on the levers), so one probe costs one teacher training plus about half a
+minute. Only the sections the levers live in may be overridden (``train``, ``model``, ``teacher``);
+anything upstream would no longer match the reused files.
+
+    cd <checkout with a finished run> && python bench/teacher_quality.py OUT [--experiment default] \
+        [--results results] [--set train.steps=4500 ...]
+
+Prints one JSON line: the overrides, training seconds, and recognition / FD / KL / CLAP / IS of the
+main setting (the same metrics as the DAG's ``score`` rule, against the same reference features).
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import time
+from pathlib import Path
+
+import torch
+from omegaconf import OmegaConf
+
+from audiodear.audio.from_plan import codec_from_plan, vocoder_from_plan
+from audiodear.config import compose
+from audiodear.config.variants import teacher_setting
+from audiodear.data.manifest import read_manifest
+from audiodear.data.testset import read_testset
+from audiodear.eval.extract import extract_features
+from audiodear.eval.from_plan import backbone_from_plan
+from audiodear.eval.metrics import score_generated_set
+from audiodear.eval.recognition import kinds_by_id
+from audiodear.layout import ROLES, Layout
+from audiodear.models.generator_file import load_generator
+from audiodear.sampling.generate import generate_set
+from audiodear.text.conditioning import TextCache
+from audiodear.train.entry import run
+
+LEVER_SECTIONS = ("train.", "model.", "teacher.")
+PARAMS = Path(__file__).resolve().parents[1] / "params"
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("out", help="folder for the probe's model and audio")
+    ap.add_argument("--experiment", default="default")
+    ap.add_argument("--results", default="results", help="results_dir of the finished run to reuse")
+    ap.add_argument("--set", nargs="*", default=[], help="plan overrides, e.g. train.steps=4500")
+    ap.add_argument("--threads", type=int, default=2)
+    a = ap.parse_args()
+    bad = [s for s in a.set if not s.startswith(LEVER_SECTIONS)]
+    if bad:
+        raise SystemExit(f"--set {bad}: only {LEVER_SECTIONS} may change; the reused upstream files would not match")
+    torch.set_num_threads(a.threads)
+    # The plan of this checkout (its params/), run from the root of the run whose files are reused:
+    # the feature files record their checkpoints by the paths the DAG used, relative to that root.
+    plan = compose(a.experiment, [*a.set, f"results_dir={a.results}"], params_dir=PARAMS)
+    lay, out = Layout.of(plan), Path(a.out)
+    out.mkdir(parents=True, exist_ok=True)
+    job = {"role": "teacher", "variant": None, "variant_settings": None, "latents": lay.latents("train"),
+           "text": lay.text("train"), "teacher": None, "model": str(out / "model.safetensors"),
+           "loss_log": str(out / "loss.jsonl"), "workdir": str(out / "work"), "log": None,
+           "plan": OmegaConf.to_container(plan, resolve=True)}
+    t0 = time.time()
+    run(job)
+    seconds = time.time() - t0
+    model, meta = load_generator(job["model"])
+    audio = out / "audio"
+    generate_set(model, meta, TextCache.load(lay.text("test")), teacher_setting(plan, "main"),
+                 codec_from_plan(plan.vae, lay.vae), vocoder_from_plan(plan.vocoder, plan.audio),
+                 plan.audio.sample_rate, int(round(plan.data.clip_seconds * plan.audio.sample_rate)), audio,
+                 plan.teacher.batch_size, plan.teacher.seed)
+    ids = [c["id"] for c in read_testset(lay.testset)]
+    generated = {role: extract_features(backbone_from_plan(plan, role, lay.eval_model(role)), audio, ids,
+                                        progress=False) for role in ROLES}
+    report = score_generated_set(generated, {role: lay.features("reference", role) for role in ROLES},
+                                 captions=lay.features("captions", "clap"), ids=ids, kinds=kinds_by_id(read_manifest(lay.manifest)))
+    values = report.table.set_index("metric")["value"]
+    print(json.dumps({"set": a.set, "train_s": round(seconds, 1),
+                      **{m: round(float(values[m]), 4) for m in ("recognition", "FD", "KL", "CLAP", "IS")}}))
+
+
+if __name__ == "__main__":
+    main()
