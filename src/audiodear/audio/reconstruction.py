@@ -72,5 +72,7 @@ def reconstruction_from_plan(plan, paths, vae_folder: str, device: str = "cpu",
     paths = list(paths)[:max_clips]
     waves = load_waveforms(paths, mel.sample_rate, plan.data.clip_seconds)
     frame = reconstruction_table(waves, mel, codec_from_plan(plan.vae, vae_folder, device),
-                                 vocoder_from_plan(plan.vocoder, plan.audio, device), *model_names(plan.vae, plan.vocoder))
-    return frame, f"Reconstruction quality ({plan.experiment_name})", NOTES + [f"first {len(paths)} clips of the test set"]
+                                 vocoder_from_plan(plan.vocoder, plan.audio, device),
+                                 *model_names(plan.vae, plan.vocoder))
+    notes = NOTES + [f"first {len(paths)} clips of the test set"]
+    return frame, f"Reconstruction quality ({plan.experiment_name})", notes
