@@ -83,7 +83,7 @@ def measure_from_plan(plan, model_paths, text_path: str, vae_folder: str, device
     """``measure`` for the systems of ``report.latency_systems``; ``model_paths``: their model files,
     in that order. Each system samples with the setting of its audio set, so a latency row belongs
     to the metric row of the same set. The conditioning is the test split's text (``text_path``)
-    in the first system's text set, and the iteration sweep is centred on that system's iterations.
+    in the first system's text set; the batch sweep runs at that system's iterations.
     """
     names = dict(plan.report.latency_systems)
     if len(model_paths) != len(names):
