@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 
 from audiodear.config import compose, to_dict
-from audiodear.report.tables import build_table
+from audiodear.report.tables import build_table, experiment_table
 
 ROOT = Path(__file__).parents[1]
 
@@ -62,3 +62,37 @@ def test_an_unknown_cited_row_is_refused():
             "cited": [{"row": "No Such Model", "paper": "meanaudio.audiocaps"}]}
     with pytest.raises(ValueError, match="No Such Model"):
         build_table(spec, pd.DataFrame(columns=["audio", "metric", "value", "ci_low", "ci_high"]), {}, set())
+
+
+def _metric_rows(audio, values, backbone, resampler="torchaudio 2.4 (not applied)", n=30):
+    return [{"audio": audio, "metric": m, "value": v, "ci_low": v - 1, "ci_high": v + 1, "n": n,
+             "backbone": backbone[m], "resampler": resampler} for m, v in values.items()]
+
+
+def test_experiment_table_says_what_its_numbers_were_measured_with():
+    plan = compose("default")
+    backbone = {"FD": "embedded_classifier", "FAD": "embedded_vggish", "recognition": "classifier (not shown)"}
+    metrics = pd.DataFrame(_metric_rows("student/main/main", {"FD": 20.0, "FAD": 3.0, "recognition": 0.5}, backbone)
+                           + _metric_rows("teacher/main/main", {"FD": 15.0}, backbone, resampler=None, n=28))
+    latency = pd.DataFrame([{"system": s, "sweep": "batch", "batch_size": b, "latency_s": t}
+                            for s, b, t in (("student", 8, 0.5), ("student", 1, 0.1), ("teacher", 8, 4.0))])
+    frame, title, notes, shown = experiment_table(plan, "table1_main", metrics, latency,
+                                                  {"student/main/main", "teacher/main/main"},
+                                                  "paper_tables/default", "results/default/metrics.csv")
+    assert title == plan.report.tables.table1_main.title
+    rows = frame.set_index("row")
+    assert rows.loc["AudioDEAR", "FD"] == 20.0 and rows.loc["IMPACT teacher", "FD"] == 15.0
+    assert rows.loc["AudioDEAR", "latency_s"] == 0.5 and rows.loc["IMPACT teacher", "latency_s"] == 4.0  # batch 8
+    # only the table's metrics name their backbones; the largest set size; the first recorded resampler
+    assert "backbones: FAD: embedded_vggish; FD: embedded_classifier" in notes
+    assert "test set N = 30; resampler: torchaudio 2.4 (not applied)" in notes
+    assert notes[-1].startswith("provenance: results/default/metrics.csv (per audio set: results/<exp>/metrics/")
+    assert "[A-cfg-ramp](../../docs/assumptions.md#A-cfg-ramp)" in "\n".join(notes)  # from the table's folder
+    assert shown.columns[0] == "row" and "FD (ours)" in shown and shown.set_index("row").loc["AudioDEAR", "FD (ours)"] == "20 [19, 21]"
+
+
+def test_experiment_table_without_a_recorded_resampler_says_so():
+    metrics = pd.DataFrame(_metric_rows("student/main/main", {"FD": 20.0}, {"FD": "cnn14"}, resampler=None))
+    _, _, notes, _ = experiment_table(compose("default"), "table1_main", metrics, pd.DataFrame(),
+                                      {"student/main/main"}, "tables", "m.csv")
+    assert "test set N = 30; resampler: n/a" in notes

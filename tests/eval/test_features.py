@@ -13,7 +13,7 @@ from audiodear.audio.io import write_wav
 from audiodear.errors import AudioError
 from audiodear.eval.backbones.embedded_io import EmbeddedClassifier, EmbeddedFrameEmbedder
 from audiodear.eval.backbones.embedded_models import SmallCnn14, SmallCnn14Config, SmallVGGish, SmallVGGishConfig
-from audiodear.eval.extract import extract_features, load_wave
+from audiodear.eval.extract import extract_features, extract_roles, load_wave
 from audiodear.eval.features import FeatureFileError, FeatureSet, load_features, save_features
 from audiodear.eval.pairing import PairingError
 
@@ -133,3 +133,31 @@ def test_checkpoint_digest_covers_the_weights_only(tmp_path, monkeypatch):
     before = checkpoint_digest(SimpleNamespace(checkpoint_path=str(weights)))
     (tmp_path / "provenance.json").write_text("{}")
     assert checkpoint_digest(SimpleNamespace(checkpoint_path=str(weights))) == before != ""
+
+
+def test_extract_roles_runs_the_plans_backbones_one_file_per_role(tmp_path):
+    from audiodear.config import compose
+    from audiodear.eval.backbones.embedded_io import save_embedded
+    from audiodear.text.clap_small import ClapConfig, SmallClap, save_clap
+
+    plan = compose("smoke")  # classifier: embedded_classifier, frames: embedded_vggish, clap: small_clap
+    torch.manual_seed(0)
+    classes = ("a", "b", "c")
+    checkpoints = {
+        "classifier": save_embedded(SmallCnn14(SmallCnn14Config(classes=classes, widths=(4, 8), embedding_dim=8)),
+                                    tmp_path / "cls.safetensors", "embedded_classifier"),
+        "frames": save_embedded(SmallVGGish(SmallVGGishConfig(classes=classes, widths=(4, 8), hidden_dim=16,
+                                                              embedding_dim=8)), tmp_path / "frm.safetensors",
+                                "embedded_vggish"),
+        "clap": tmp_path / "clap"}
+    save_clap(SmallClap(ClapConfig(text_tower="scratch", channels=(4, 8), text_width=16, embed_dim=8)), tmp_path / "clap")
+    folder, ids = _audio_folder(tmp_path, n=3), ["clip2", "clip0"]
+    outs = {role: tmp_path / "features" / f"{role}.safetensors" for role in checkpoints}
+    sets = extract_roles(plan, checkpoints, folder, ids, outs, "teacher/main/main")
+    assert list(sets) == ["classifier", "frames", "clap"]
+    assert [sets[r].meta["backbone"] for r in ("classifier", "frames")] == ["embedded_classifier", "embedded_vggish"]
+    for role, fs in sets.items():
+        assert fs.ids == ids and fs.meta["source"] == "teacher/main/main"
+        assert load_features(outs[role]).ids == ids  # written where the rule says
+    assert sets["classifier"].get("logits").shape == (2, 3) and sets["clap"].get("embedding").shape == (2, 8)
+    np.testing.assert_array_equal(sets["frames"].get("frame_clip_index"), [0, 0, 1, 1])

@@ -13,8 +13,9 @@ from audiodear.eval.features import FeatureSet, save_features
 from audiodear.eval.frechet import frechet_distance_features
 from audiodear.eval.kad import kernel_audio_distance
 from audiodear.eval.kl import kl_divergence
-from audiodear.eval.metrics import (COLUMNS, BootstrapSpec, real_halves, score_generated_set, score_real_halves,
-                                     write_metrics)
+from audiodear.config import compose
+from audiodear.eval.metrics import (COLUMNS, BootstrapSpec, real_halves, score_from_plan, score_generated_set,
+                                     score_real_halves, write_metrics)
 from audiodear.eval.pairing import PairingError
 
 CLASSES = ["dog", "rain", "bell"]
@@ -143,3 +144,22 @@ def test_real_halves_score_two_disjoint_halves_against_each_other():
     assert report.summary["halves"] == [first, second]
     with pytest.raises(InputError, match="at least 4"):
         score_real_halves(ref, ids[:3])
+
+
+def test_plan_scoring_takes_its_bootstrap_and_recognises_events_only_with_labels():
+    plan = compose("smoke")
+    gen, ref = _sets(seed=1, shift=0.5), _sets(seed=2)
+    ids = ref["clap"].ids
+    text = FeatureSet(ids, {"embedding": np.random.default_rng(3).standard_normal((30, 5)).astype(np.float32)},
+                      {**_meta("clap"), "kind": "text", "source": "testset.json"})
+    rows = [{"id": i, "labels": {"kinds": ["dog"] if k % 2 else ["rain", "bell"]}} for k, i in enumerate(ids)]
+    report = score_from_plan(plan, gen, ref, text, ids, rows, "teacher/main/main")
+    b = plan.eval.bootstrap
+    assert report.summary["bootstrap"] == {"n_boot": b.n_boot, "seed": b.seed, "level": b.level}
+    assert report.summary["label"] == "teacher/main/main" and "recognition" in set(report.table.metric)
+    same = score_generated_set(gen, ref, captions=text, ids=ids, kinds={r["id"]: r["labels"]["kinds"] for r in rows},
+                               bootstrap=BootstrapSpec(b.n_boot, b.seed, b.level), label="teacher/main/main")
+    pd.testing.assert_frame_equal(report.table, same.table)
+    # a manifest in which one clip has no event labels: no recognition row
+    unlabelled = score_from_plan(plan, gen, ref, text, ids, rows[:-1] + [{"id": ids[-1], "labels": {}}], "x")
+    assert "recognition" not in set(unlabelled.table.metric) and "FD" in set(unlabelled.table.metric)

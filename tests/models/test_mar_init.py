@@ -16,7 +16,7 @@ from audiodear.errors import CheckpointError, ConfigError
 from audiodear.models.mar import BackboneConfig, MARBackbone
 from audiodear.models.mar_checkpoint import NOT_TRANSFERRED, OURS_ONLY, load_mar_checkpoint
 from audiodear.models.generator_file import load_weights
-from audiodear.train.launch import launch
+from audiodear.train.launch import train_from_plan
 from audiodear.utils.checkpoint_files import files_read
 from audiodear.utils.hashing import sha256_file
 from tiny import COND_LEN, SEQ, tiny_plan, write_training_inputs
@@ -106,13 +106,13 @@ def test_teacher_training_logs_and_stores_the_transfer(tmp_path, caplog):
     # the file's diffusion position table has the model's SEQ positions, so it transfers
     save_mar_release(path, width=32, depth=1, seq_len=SEQ, head_depth=2, head_width=16)
     plan["model"]["init_from"] = str(path)
-    job = {"role": "teacher", "variant": None, "latents": str(lat), "text": str(text),
-           "model": str(tmp_path / "teacher" / "model.safetensors"), "loss_log": str(tmp_path / "loss.jsonl"),
-           "workdir": str(tmp_path / "scratch"), "plan": plan}
+    paths = {"latents": str(lat), "text": str(text), "model": str(tmp_path / "teacher" / "model.safetensors"),
+             "loss_log": str(tmp_path / "loss.jsonl"), "workdir": str(tmp_path / "scratch")}
     with caplog.at_level(logging.INFO, logger="audiodear.train.entry"):
-        launch(job, tmp_path / "job.json")
-    _, meta = load_weights(job["model"])
+        record = train_from_plan(OmegaConf.create(plan), "teacher", None, paths)
+    _, meta = load_weights(paths["model"])
     init = meta["init"]
+    assert record["init"] == init and record["role"] == "teacher" and record["processes"] == 1  # for provenance.json
     # 2 blocks x 12 + fake_latent, z_proj_ln (2), encoder_norm (2), decoder_embed (2), mask_token,
     # decoder_norm (2), diffusion_pos_embed_learned
     assert init["transferred"] == 35 and init["sha256"] == sha256_file(path)

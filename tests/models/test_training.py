@@ -13,7 +13,7 @@ from omegaconf import OmegaConf
 from audiodear.errors import TrainingError
 from audiodear.models.generator_file import load_weights
 from audiodear.train.data import TokenData
-from audiodear.train.launch import launch
+from audiodear.train.launch import launch, train_from_plan, training_job
 from audiodear.config.schema import Train
 from audiodear.config.variants import student_variant
 from audiodear.train.loop import CHECKPOINT, train
@@ -75,15 +75,20 @@ def test_lambda_zero_equals_no_distillation():
     assert logs["loss_distill"] > 0 and distilled.item() == pytest.approx(plain.item() + 10.0 * logs["loss_distill"], rel=1e-5)
 
 
-def _job(tmp, role, inputs, **extra):
+def _plan(**train):
+    plan = tiny_plan(**{"steps": 4, "batch_size": 8, "checkpoint_every": 2, "warmup_steps": 1, **train})
+    return OmegaConf.merge(plan, {"student": {"train": {"steps": 3, "batch_size": 8}}})
+
+
+def _paths(tmp, role, inputs, teacher=None):
     lat, text = inputs
-    plan = tiny_plan(steps=4, batch_size=8, checkpoint_every=2, warmup_steps=1)
-    plan = OmegaConf.merge(plan, {"student": {"train": {"steps": 3, "batch_size": 8}}})
-    variant = extra.pop("variant", None)
-    return {"role": role, "variant": variant, "variant_settings": student_variant(plan, variant) if variant else None,
-            "latents": str(lat), "text": str(text),
-            "model": str(tmp / role / "model.safetensors"), "loss_log": str(tmp / role / "loss.jsonl"),
-            "workdir": str(tmp / "scratch" / role), "plan": OmegaConf.to_container(plan), **extra}
+    return {"latents": str(lat), "text": str(text), "teacher": teacher, "model": str(tmp / role / "model.safetensors"),
+            "loss_log": str(tmp / role / "loss.jsonl"), "workdir": str(tmp / "scratch" / role), "log": None}
+
+
+def _job(tmp, role, inputs, variant=None, teacher=None):
+    """The job file the training rule writes (train.launch.training_job)."""
+    return training_job(_plan(), role, variant, _paths(tmp, role, inputs, teacher))
 
 
 def test_frozen_student_keeps_the_teacher_backbone_bit_identical(tmp_path):
@@ -152,3 +157,28 @@ def test_frozen_backbone_stays_in_eval_mode_through_training(tmp_path):
         assert backbone_modes == {False} and head_modes == {True}
         with torch.no_grad():
             torch.testing.assert_close(model.backbone(*args), h, rtol=0, atol=0)
+
+
+def test_train_from_plan_writes_the_job_file_and_returns_the_provenance_record(tmp_path):
+    inputs = write_training_inputs(tmp_path / "in")
+    plan = _plan(steps=2, checkpoint_every=2, precision="fp32")
+    teacher = train_from_plan(plan, "teacher", None, _paths(tmp_path, "teacher", inputs))
+    assert teacher == {"role": "teacher", "variant": None, "processes": 1, "precision": "fp32"}  # no MAR init
+    job = json.loads((tmp_path / "scratch" / "teacher" / "job.json").read_text())
+    assert job["variant_settings"] is None and job["plan"] == OmegaConf.to_container(plan)
+    assert load_weights(job["model"])[1]["role"] == "teacher"
+
+    paths = _paths(tmp_path, "student", inputs, teacher=_paths(tmp_path, "teacher", inputs)["model"])
+    student = train_from_plan(plan, "student", "lambda0", paths, nprocs=1)
+    assert student == {"role": "student", "variant": "lambda0", "processes": 1, "precision": "fp32"}
+    job = json.loads((tmp_path / "scratch" / "student" / "job.json").read_text())
+    # the variant resolved once, into the job file: the base with the entry's override
+    assert job["variant_settings"] == student_variant(plan, "lambda0") and job["variant_settings"]["distill_weight"] == 0.0
+    _, meta = load_weights(paths["model"])
+    assert meta["role"] == "student" and meta["variant"] == "lambda0" and meta["train"]["steps"] == 3
+
+
+@pytest.mark.parametrize("role,variant", [("teacher", "main"), ("student", None), ("critic", None)])
+def test_a_job_with_the_wrong_variant_for_its_role_is_refused(tmp_path, role, variant):
+    with pytest.raises(ValueError, match="a teacher trains without a variant and a student with one"):
+        training_job(_plan(), role, variant, _paths(tmp_path, role, (tmp_path, tmp_path)))

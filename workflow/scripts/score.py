@@ -3,30 +3,18 @@ from pathlib import Path
 
 from audiodear.data.manifest import read_manifest
 from audiodear.data.testset import read_testset
-from audiodear.eval.extract import extract_features
-from audiodear.eval.from_plan import backbone_from_plan
-from audiodear.eval.metrics import BootstrapSpec, score_generated_set, write_metrics
-from audiodear.eval.recognition import kinds_by_id
+from audiodear.eval.extract import extract_roles
+from audiodear.eval.metrics import score_from_plan, write_metrics
 from audiodear.jobs import Job
 from audiodear.layout import ROLES
-from audiodear.utils.device import resolve_device
 
 job = Job(snakemake)  # noqa: F821
-device = resolve_device(job.plan.device)
 ids = [c["id"] for c in read_testset(job.input.testset)]
-rows = read_manifest(job.input.manifest)
-kinds = kinds_by_id(rows) if all(r.get("labels") for r in rows) else None
 reference = {role: job.input[f"ref_{role}"] for role in ROLES}
-if job.smk.rule == "score":
-    audioset = job.wildcards["audioset"]
-    generated = {}
-    for role in ROLES:
-        backbone = backbone_from_plan(job.plan, role, job.input[role], device)
-        generated[role] = extract_features(backbone, job.input.audio, ids, job.output[f"feat_{role}"], audio_set=audioset)
-else:
-    audioset, generated = "reference", reference
-b = job.plan.eval.bootstrap
-report = score_generated_set(generated, reference, captions=job.input.captions, ids=ids, kinds=kinds,
-                             bootstrap=BootstrapSpec(b.n_boot, b.seed, b.level), label=audioset)
+audioset = job.wildcards["audioset"] if job.smk.rule == "score" else "reference"
+generated = reference if audioset == "reference" else extract_roles(job.plan, {r: job.input[r] for r in ROLES},
+    job.input.audio, ids, {r: job.output[f"feat_{r}"] for r in ROLES}, audioset, job.device)
+report = score_from_plan(job.plan, generated, reference, job.input.captions, ids,
+                         read_manifest(job.input.manifest), audioset)
 write_metrics(report, job.output.table, job.output.summary, job.output.per_clip)
 job.record(Path(job.output.table).parent, {"audioset": audioset, "clips": len(ids)})

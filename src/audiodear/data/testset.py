@@ -79,3 +79,16 @@ def write_testset(path: str | Path, entries: list[dict], source: str) -> None:
 
 def read_testset(path: str | Path) -> list[dict]:
     return json.loads(Path(path).read_text(encoding="utf-8"))["clips"]
+
+
+def scored_rows(rows: list[dict], testset: list[dict]) -> list[dict]:
+    """The manifest rows of the scored clips, in the test-set definition's order.
+
+    Every stage that lines its clips up with the scores (the test split's text embeddings, the
+    reconstruction table's first clips) takes this order, not the manifest's.
+    """
+    by_id = {r["id"]: r for r in rows}
+    missing = [c["id"] for c in testset if c["id"] not in by_id]
+    if missing:
+        raise ManifestError(f"{len(missing)} test-set clips are not in the manifest, e.g. {missing[:5]}")
+    return [by_id[c["id"]] for c in testset]

@@ -29,6 +29,7 @@ from ..errors import AudioError, InputError
 from ..utils.hashing import sha256_file, sha256_json
 from .backbones.base import Backbone
 from .features import FeatureSet, save_features
+from .from_plan import backbone_from_plan
 
 log = logging.getLogger(__name__)
 LOADINGS = ("audioldm_eval", "audioldm_eval_0.0.3_fad", "plain")
@@ -174,6 +175,18 @@ def extract_features(backbone: Backbone, audio, ids: Sequence[str] | None = None
         save_features(out_path, fs)
         log.info("wrote %s: %s", out_path, {k: v.shape for k, v in tensors.items()})
     return fs
+
+
+def extract_roles(plan, checkpoints: Mapping[str, str | Path], audio, ids: Sequence[str],
+                  out_paths: Mapping[str, str | Path], audio_set: str, device: str = "cpu") -> dict[str, FeatureSet]:
+    """Features of one audio set through each evaluation backbone of the plan, one file per role.
+
+    ``checkpoints``: role -> the checkpoint the rule resolved (trained in the DAG or the user's
+    file); ``out_paths``: role -> the feature file to write. A generated set goes through the
+    same backbones as the reference set, so its metrics compare like with like.
+    """
+    return {role: extract_features(backbone_from_plan(plan, role, path, device), audio, ids, out_paths[role],
+                                   audio_set=audio_set) for role, path in checkpoints.items()}
 
 
 def extract_text_features(backbone, captions: Sequence[str], ids: Sequence[str], out_path: str | Path | None = None,

@@ -31,7 +31,7 @@ from .frechet import frechet_distance_fast, frechet_distance_features
 from .inception_score import inception_score
 from .kad import clip_kernels, counts
 from .kl import kl_divergence
-from .recognition import event_recognition_accuracy
+from .recognition import event_recognition_accuracy, kinds_by_id
 
 COLUMNS = ["metric", "value", "ci_low", "ci_high", "ci_level", "n", "n_reference", "backbone", "checkpoint",
            "resampler", "loading", "value_check", "note"]
@@ -210,6 +210,17 @@ def score_generated_set(generated: Mapping[str, FeatureSet | str | Path],
                "inputs": {f"{side}.{role}": fs.meta.get("path") or fs.describe()
                           for side, sets in (("generated", gen), ("reference", ref)) for role, fs in sets.items()}}
     return MetricReport(table, clip_frame, summary)
+
+
+def score_from_plan(plan, generated: Mapping[str, FeatureSet | str | Path],
+                    reference: Mapping[str, FeatureSet | str | Path], captions, ids: Sequence[str],
+                    rows: Sequence[Mapping], label: str) -> MetricReport:
+    """``score_generated_set`` with the plan's ``eval.bootstrap``; event recognition is scored when
+    every manifest row (``rows``) carries its event labels (the synthetic corpus's do)."""
+    kinds = kinds_by_id(rows) if all(r.get("labels") for r in rows) else None
+    b = plan.eval.bootstrap
+    return score_generated_set(generated, reference, captions=captions, ids=ids, kinds=kinds,
+                               bootstrap=BootstrapSpec(b.n_boot, b.seed, b.level), label=label)
 
 
 def real_halves(ids: Sequence[str], seed: int) -> tuple[list[str], list[str]]:

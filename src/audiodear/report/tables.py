@@ -9,16 +9,22 @@ and the difference (ours − paper). At the embedded scale the difference is not
 A table may also list ``supplementary`` metrics the papers do not report (ours only, no paper
 column), ``cited`` rows (another system's published numbers, never our measurements, each with its
 source and how its protocol differs from ours) and the ``assumptions`` its rows rest on (ids in
-docs/assumptions.md, linked from the table's notes).
+docs/assumptions.md, linked from the table's notes). ``experiment_table`` builds a table of the
+plan's ``report.tables`` with the notes that say what its numbers were measured with.
 """
 from __future__ import annotations
 
+import os
 from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import yaml
+from omegaconf import OmegaConf
+
+from ..config.variants import sampling_of
+from ..utils.provenance import code_version
 
 LOWER_IS_BETTER = {"FD", "FAD", "KAD", "KAD_frames", "KL", "latency_s"}
 ASSUMPTIONS_DOC = "docs/assumptions.md"
@@ -180,6 +186,29 @@ def build_table(spec: dict, metrics: pd.DataFrame, latency: dict, available: set
     if not paper_rows:  # nothing to compare against: keep the table narrow
         frame = frame.drop(columns=[c for c in frame.columns if c.endswith(("_paper", "_diff"))])
     return frame, notes
+
+
+def experiment_table(plan, name: str, metrics: pd.DataFrame, latency: pd.DataFrame, available: set[str],
+                     out_dir: str | Path, source: str) -> tuple[pd.DataFrame, str, list[str], pd.DataFrame]:
+    """Table ``name`` of the plan's ``report.tables`` from an experiment's metric and latency
+    tables: (numbers, title, notes, reading version).
+
+    ``available``: the audio sets the experiment produces; each row's set is chosen with the
+    sampling settings of the plan. ``out_dir``: the folder the table is written to, relative to the
+    repository root (where the workflow runs), so the notes link the assumptions register from
+    there. Beyond ``build_table``'s notes, the table names the backbone of each of its metrics, the
+    test-set size and resampler, and ``source`` (the metric table) with the code version, so a
+    reader of the table alone knows what its numbers were measured with.
+    """
+    spec = OmegaConf.to_container(plan.report.tables[name])
+    doc = os.path.relpath(ASSUMPTIONS_DOC, out_dir)
+    frame, notes = build_table(spec, metrics, latency_lookup(latency, dict(plan.report.latency_systems)),
+                               set(available), lambda audio: sampling_of(plan, audio), assumptions_doc=doc)
+    backbones = sorted({f"{r.metric}: {r.backbone}" for r in metrics.itertuples() if r.metric in spec["metrics"]})
+    resampler = metrics.resampler.dropna().iloc[0] if metrics.resampler.notna().any() else "n/a"
+    notes += [f"backbones: {'; '.join(backbones)}", f"test set N = {int(metrics.n.max())}; resampler: {resampler}",
+              f"provenance: {source} (per audio set: results/<exp>/metrics/<audio>/), code {code_version()}"]
+    return frame, spec["title"], notes, display(frame, [m for m in spec["metrics"] if m in frame])
 
 
 def display(frame: pd.DataFrame, metrics: list[str]) -> pd.DataFrame:

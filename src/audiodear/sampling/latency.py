@@ -7,6 +7,8 @@ Each measurement is the median of ``repeats`` runs; ``warmup`` untimed runs of g
 decoding per system come first (one clip: they only build caches and load code paths). Decoding
 depends on the batch size (and precision) alone, so it is timed once per batch size and shared by
 every system and iteration count. Every row records the hardware and thread count it was measured with.
+``measure_from_plan`` times the plan's ``report.latency_systems`` with the settings their audio sets
+sample with, on the plan's VAE and vocoder, over the sweep of ``eval.latency``.
 """
 from __future__ import annotations
 
@@ -17,11 +19,15 @@ from dataclasses import replace
 import pandas as pd
 import torch
 
+from ..audio.from_plan import codec_from_plan, vocoder_from_plan
+from ..config.variants import sampling_of
+from ..models.generator_file import load_generator
+from ..text.conditioning import TextCache
 from ..utils.device import resolve_precision
 from ..utils.provenance import hardware
 from .flops import generation_flops
 from .generate import decode_tokens
-from .mar_sampler import sample_tokens
+from .mar_sampler import SamplingConfig, sample_tokens
 
 
 def _sync(device: str) -> None:
@@ -71,3 +77,24 @@ def measure(systems: dict, cond: torch.Tensor, codec, vocoder, batch_sizes: list
                          "latency_runs_s": ";".join(f"{t + t_decode:.6g}" for t in runs),
                          "gen_flops": batch * generation_flops(meta["spec"], iters, cfg.cfg_level, head_steps)})
     return pd.DataFrame(rows)
+
+
+def measure_from_plan(plan, model_paths, text_path: str, vae_folder: str, device: str = "cpu") -> pd.DataFrame:
+    """``measure`` for the systems of ``report.latency_systems``; ``model_paths``: their model files,
+    in that order. Each system samples with the setting of its audio set, so a latency row belongs
+    to the metric row of the same set. The conditioning is the test split's text (``text_path``)
+    in the first system's text set; the batch sweep runs at that system's iterations.
+    """
+    names = dict(plan.report.latency_systems)
+    if len(model_paths) != len(names):
+        raise ValueError(f"{len(model_paths)} model files for the {len(names)} latency systems {list(names)}")
+    systems = {}
+    for (name, audio), path in zip(names.items(), model_paths):
+        model, meta = load_generator(path, device)
+        systems[name] = (model, meta, SamplingConfig(**sampling_of(plan, audio)))
+    text = TextCache.load(text_path)
+    _, meta0, sampling0 = next(iter(systems.values()))
+    lat = plan.eval.latency
+    return measure(systems, text.sequence(meta0["text_set"]), codec_from_plan(plan.vae, vae_folder, device),
+                   vocoder_from_plan(plan.vocoder, plan.audio, device), list(lat.batch_sizes), list(lat.iterations),
+                   sampling0.iterations, lat.repeats, lat.warmup, device)

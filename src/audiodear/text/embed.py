@@ -13,8 +13,11 @@ import torch
 from tqdm import tqdm
 
 from ..audio.io import read_mono
+from ..data.clips import select
 from ..data.manifest import resolve
+from ..data.testset import scored_rows
 from .conditioning import TextCache
+from .from_plan import clap_from_plan, text_encoder_from_plan
 
 log = logging.getLogger(__name__)
 
@@ -42,6 +45,24 @@ def embed_split(rows: list[dict], root: str | Path, captions: dict[str, str], te
         if clip in captions:
             t5[n], ct[n] = tokens[where[captions[clip]]], clap_text[where[captions[clip]]]
     return TextCache(ids, t5, ct, clap_audio, captioned, [captions.get(i, "") for i in ids])
+
+
+def embed_split_from_plan(plan, split: str, rows: list[dict], testset: list[dict], audio_root: str | Path,
+                          clap_inputs, device: str = "cpu") -> TextCache:
+    """The text stage of one split with the plan's text-slot encoder and conditioning CLAP.
+
+    ``rows``: the whole manifest; ``testset``: the test-set definition's clips (the caption each
+    test clip is scored with); ``clap_inputs``: the rule's CLAP inputs, whose first entry is the
+    small CLAP's folder when the plan trains one (a LAION CLAP is named by the plan instead). The
+    test split's clips come in the definition's order, so the cache lines up with the scored clips.
+    """
+    captions = split_captions(rows, split, testset)
+    rows = select(rows, split)
+    if split == "test":
+        rows = scored_rows(rows, testset)
+    clap_dir = clap_inputs[0] if plan.text.clap_slot.kind == "small" else None
+    return embed_split(rows, audio_root, captions, text_encoder_from_plan(plan, device),
+                       clap_from_plan(plan, clap_dir, device), plan.audio.sample_rate)
 
 
 def split_captions(rows: list[dict], split: str, testset: list[dict] | None) -> dict[str, str]:

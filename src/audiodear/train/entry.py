@@ -74,7 +74,7 @@ def run(job: dict) -> dict:
     ids, tokens, index = load_latents(job["latents"], text.ids)
     text_set = plan.text.text_set
     if role == "student":
-        variant = dict(job["variant_settings"])  # resolved once, by the job (workflow/scripts/train.py)
+        variant = dict(job["variant_settings"])  # resolved once, in launch.training_job
         text_set = variant["text_set"]
     cond = text.sequence(text_set)
     cond_teacher = text.sequence(plan.text.text_set) if text_set != plan.text.text_set else None
