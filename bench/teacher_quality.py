@@ -20,7 +20,6 @@ import time
 from pathlib import Path
 
 import torch
-from omegaconf import OmegaConf
 
 from audiodear.audio.from_plan import codec_from_plan, vocoder_from_plan
 from audiodear.config import compose
@@ -36,6 +35,7 @@ from audiodear.models.generator_file import load_generator
 from audiodear.sampling.generate import generate_set
 from audiodear.text.conditioning import TextCache
 from audiodear.train.entry import run
+from audiodear.train.launch import training_job
 
 LEVER_SECTIONS = ("train.", "model.", "teacher.")
 PARAMS = Path(__file__).resolve().parents[1] / "params"
@@ -58,10 +58,9 @@ def main() -> None:
     plan = compose(a.experiment, [*a.set, f"results_dir={a.results}"], params_dir=PARAMS)
     lay, out = Layout.of(plan), Path(a.out)
     out.mkdir(parents=True, exist_ok=True)
-    job = {"role": "teacher", "variant": None, "variant_settings": None, "latents": lay.latents("train"),
-           "text": lay.text("train"), "teacher": None, "model": str(out / "model.safetensors"),
-           "loss_log": str(out / "loss.jsonl"), "workdir": str(out / "work"), "log": None,
-           "plan": OmegaConf.to_container(plan, resolve=True)}
+    job = training_job(plan, "teacher", None, {"latents": lay.latents("train"), "text": lay.text("train"),
+                                               "model": str(out / "model.safetensors"),
+                                               "loss_log": str(out / "loss.jsonl"), "workdir": str(out / "work")})
     t0 = time.time()
     run(job)
     seconds = time.time() - t0
