@@ -31,8 +31,8 @@ import numpy as np
 import pandas as pd
 
 from ..eval.paired import PairedGain, clips_needed, mean_stat, paired_gain, show_needed, verdict
-from ..eval.set_statistics import ClipEvidence
-from .claim_plan import Claim
+from ..eval.set_statistics import AudioSetScores, ClipEvidence
+from .claim_plan import Claim, resolve_claims
 
 MIN_TIMING_PAIRS = 5  # the speed claim is decided on at least this many (batch size, repeat) pairs
 WORDS = {"paper": "reproduced", "other": "contradicted", "undecided": "undecided"}
@@ -180,3 +180,17 @@ def check_claims(claims: list[Claim], evidence: ClipEvidence, latency: pd.DataFr
                      "primary": ", ".join(claim.primary), **found, "id": claim.id})
     return pd.DataFrame(rows, columns=["claim", "central", "source", "primary", "verdict", "clips needed",
                                        "evidence", "other metrics", "id"])
+
+
+def claims_from_plan(plan, audiosets: list[str], feature_dirs: list[str], per_clip: list[str],
+                     reference_dir: str, latency: pd.DataFrame) -> pd.DataFrame:
+    """The claims table of a run: every claim the plan names, checked on the scored sets.
+
+    ``feature_dirs`` and ``per_clip`` follow ``audiosets`` (each set's feature folder and its
+    ``per_clip.csv``); the bootstrap is the plan's ``eval.bootstrap``.
+    """
+    sets = {a: AudioSetScores.load(d, p) for a, d, p in zip(audiosets, feature_dirs, per_clip, strict=True)}
+    evidence = ClipEvidence(sets, AudioSetScores.load(reference_dir, None))
+    b = plan.eval.bootstrap
+    return check_claims(resolve_claims(plan), evidence, latency, dict(plan.report.latency_systems),
+                        n_boot=b.n_boot, seed=b.seed, level=b.level)
