@@ -26,10 +26,8 @@ from audiodear.config import compose
 from audiodear.config.variants import teacher_setting
 from audiodear.data.manifest import read_manifest
 from audiodear.data.testset import read_testset
-from audiodear.eval.extract import extract_features
-from audiodear.eval.from_plan import backbone_from_plan
-from audiodear.eval.metrics import score_generated_set
-from audiodear.eval.recognition import kinds_by_id
+from audiodear.eval.extract import extract_roles
+from audiodear.eval.metrics import score_from_plan
 from audiodear.layout import ROLES, Layout
 from audiodear.models.generator_file import load_generator
 from audiodear.sampling.generate import generate_set
@@ -71,10 +69,10 @@ def main() -> None:
                  plan.audio.sample_rate, int(round(plan.data.clip_seconds * plan.audio.sample_rate)), audio,
                  plan.teacher.batch_size, plan.teacher.seed)
     ids = [c["id"] for c in read_testset(lay.testset)]
-    generated = {role: extract_features(backbone_from_plan(plan, role, lay.eval_model(role)), audio, ids,
-                                        progress=False) for role in ROLES}
-    report = score_generated_set(generated, {role: lay.features("reference", role) for role in ROLES},
-                                 captions=lay.features("captions", "clap"), ids=ids, kinds=kinds_by_id(read_manifest(lay.manifest)))
+    generated = extract_roles(plan, {r: lay.eval_model(r) for r in ROLES}, audio, ids,
+                              {r: str(out / f"{r}.safetensors") for r in ROLES}, "probe")
+    report = score_from_plan(plan, generated, {r: lay.features("reference", r) for r in ROLES},
+                             lay.features("captions", "clap"), ids, read_manifest(lay.manifest), "probe")
     values = report.table.set_index("metric")["value"]
     print(json.dumps({"set": a.set, "train_s": round(seconds, 1),
                       **{m: round(float(values[m]), 4) for m in ("recognition", "FD", "KL", "CLAP", "IS")}}))
