@@ -12,6 +12,7 @@ import pytest
 import torch
 
 from audiodear.errors import ConfigError
+from audiodear.utils import device
 from audiodear.utils.device import PRECISIONS, auto_precision, autocast, resolve_precision
 
 AVX2_ONLY = {"ONEDNN_MAX_CPU_ISA": "AVX2", "ATEN_CPU_CAPABILITY": "avx2", "MKL_ENABLE_INSTRUCTIONS": "AVX2"}
@@ -48,6 +49,26 @@ def test_auto_picks_fp32_on_a_cpu_without_native_bf16():
     choice, capability = json.loads(out.stdout.strip().splitlines()[-1])
     assert capability == "AVX2"
     assert choice["used"] == "fp32" and "no bf16 matrix kernels" in choice["reason"]
+
+
+@pytest.mark.skipif(not torch.ops.mkldnn._is_mkldnn_bf16_supported(), reason="needs oneDNN bf16 kernels")
+def test_on_a_cpu_with_bf16_kernels_the_flags_decide_not_a_clock(monkeypatch):
+    decide = auto_precision.__wrapped__  # the uncached rule
+
+    def slow_clock():
+        raise AssertionError("the probe must not run where the flags can be read")
+
+    monkeypatch.setattr(device, "cpu_bf16_speedup", slow_clock)
+    for native, used in ((True, "bf16"), (False, "fp32")):
+        monkeypatch.setattr(device, "cpu_has_native_bf16", lambda native=native: native)
+        choice = decide("cpu")
+        assert choice.used == used and choice.bf16_speedup is None
+    # Flags unreadable: the probe product decides, at the stated margin.
+    monkeypatch.setattr(device, "cpu_has_native_bf16", lambda: None)
+    for speedup, used in ((3.0, "bf16"), (1.1, "fp32")):
+        monkeypatch.setattr(device, "cpu_bf16_speedup", lambda speedup=speedup: speedup)
+        choice = decide("cpu")
+        assert (choice.used, choice.bf16_speedup) == (used, speedup) and "flags unreadable" in choice.reason
 
 
 def test_training_config_and_sampling_settings_accept_auto_and_refuse_other_values():

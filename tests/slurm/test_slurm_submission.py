@@ -94,6 +94,14 @@ def digest(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
+def json_differences(a: Path, b: Path) -> dict | str:
+    """The top-level fields two JSON records disagree on (after ``stable``), to name a failure's cause."""
+    if a.suffix != ".json":
+        return "bytes"
+    ra, rb = stable(json.loads(a.read_text())), stable(json.loads(b.read_text()))
+    return {k: (ra.get(k), rb.get(k)) for k in sorted(set(ra) | set(rb)) if ra.get(k) != rb.get(k)}
+
+
 def written_files(root: Path, sources: set[str], logs: set[str]) -> dict[str, str]:
     """Hash of every file a run wrote (Snakemake's own .snakemake/ and the workflow sources aside)."""
     skip = {".snakemake", *sources}
@@ -154,4 +162,5 @@ def test_paper_tables_through_slurm_equal_a_local_run(slurm_cluster, workflow_co
     assert sorted(local_files) == sorted(slurm_files)
     differing = [f for f in local_files if local_files[f] != slurm_files[f]
                  and not any(fnmatch.fnmatch(f, pattern) for pattern in RUN_DEPENDENT_OUTPUTS)]
-    assert not differing, f"outputs differ between the local and the SLURM run: {differing}"
+    assert not differing, ("outputs differ between the local and the SLURM run: "
+                           f"{ {f: json_differences(local_dir / f, slurm_dir / f) for f in differing} }")

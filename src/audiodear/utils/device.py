@@ -1,12 +1,15 @@
 """The torch device a job runs on, and the numeric precision it computes in.
 
 Precision is ``fp32``, ``bf16`` (autocast: matrix products and convolutions in bf16, reductions and
-norms in fp32) or ``auto``, which picks bf16 only where it is measurably faster on the device the
-job runs on. That is a property of the hardware, not of the model: a CPU without native bf16
-kernels (AVX2 only, or AVX-512 without BF16/AMX) runs a bf16 matrix product up to 100x slower than
-fp32, while a CPU with AVX512-BF16 or AMX runs it 3-4x faster; a GPU from Ampere on has native bf16,
-a V100 does not. The choice is made once per process and cached, so every job of a run on one
-machine kind computes in the same precision and stays deterministic for its seed.
+norms in fp32) or ``auto``, which picks bf16 only where the device runs it natively. That is a
+property of the hardware, not of the model: a CPU without native bf16 kernels (AVX2 only, or AVX-512
+without BF16/AMX) runs a bf16 matrix product up to 100x slower than fp32, while a CPU with
+AVX512-BF16 or AMX runs it 3-4x faster; a GPU from Ampere on has native bf16, a V100 does not.
+
+The decision reads the hardware's feature flags, not a clock: a timed probe flips under load (two
+runs side by side, a busy node), and the same seed on the same machine must give the same files.
+Only where the CPU's flags cannot be read does a timed probe product decide. The choice is made
+once per process and cached.
 """
 from __future__ import annotations
 
@@ -22,8 +25,8 @@ from ..choices import Precision, values
 from ..errors import ConfigError
 
 PRECISIONS = values(Precision)
-# bf16 must beat fp32 by this factor on the probe product to be chosen: native bf16 gives 3-4x,
-# bf16 emulated through AVX-512 about 1x, so the margin keeps the choice stable from run to run.
+# Where the CPU's flags cannot be read, bf16 must beat fp32 by this factor on the probe product to be
+# chosen: native bf16 gives 3-4x, bf16 emulated through AVX-512 about 1x.
 BF16_MIN_SPEEDUP = 1.25
 _PROBE_SIZE = 512  # a 512^3 product: a few milliseconds in fp32 on one core, comparable to the model's
 
@@ -44,7 +47,7 @@ class AutoPrecision:
 
     used: str
     reason: str
-    bf16_speedup: float | None = None  # measured fp32 time / bf16 time of the probe product (CPU)
+    bf16_speedup: float | None = None  # fp32 time / bf16 time of the probe product (CPU without readable flags)
 
     def as_dict(self) -> dict:
         return asdict(self)
@@ -91,15 +94,14 @@ def auto_precision(device_type: str) -> AutoPrecision:
         if not torch.ops.mkldnn._is_mkldnn_bf16_supported():
             # Without oneDNN's bf16 kernels a bf16 product falls back to a slow path: do not even time it.
             return AutoPrecision("fp32", f"CPU {capability}: no bf16 matrix kernels (oneDNN)")
-        if cpu_has_native_bf16() is False:
-            # AVX-512 without BF16/AMX: oneDNN converts bf16 to fp32 and gains nothing.
-            return AutoPrecision("fp32", f"CPU {capability}: no native bf16 instructions (AVX512-BF16, AMX)")
+        native = cpu_has_native_bf16()
+        if native is not None:
+            return AutoPrecision("bf16" if native else "fp32", f"CPU {capability}: native bf16 instructions "
+                                 f"(AVX512-BF16, AMX) {'yes' if native else 'no'}")
         speedup = cpu_bf16_speedup()
-        # The reason names the rule, not the measured speed-up (recorded apart): two runs on one
-        # machine then write the same provenance, apart from that measurement.
         faster = speedup >= BF16_MIN_SPEEDUP
         return AutoPrecision("bf16" if faster else "fp32",
-                             f"CPU {capability}: native bf16, a bf16 product {'at least' if faster else 'under'} "
+                             f"CPU {capability}: flags unreadable, a bf16 product {'at least' if faster else 'under'} "
                              f"{BF16_MIN_SPEEDUP}x the speed of fp32", round(speedup, 2))
     return AutoPrecision("fp32", f"{device_type}: bf16 is not used on this device kind")
 
