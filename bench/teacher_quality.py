@@ -21,17 +21,13 @@ from pathlib import Path
 
 import torch
 
-from audiodear.audio.from_plan import codec_from_plan, vocoder_from_plan
 from audiodear.config import compose
-from audiodear.config.variants import teacher_setting
 from audiodear.data.manifest import read_manifest
 from audiodear.data.testset import read_testset
 from audiodear.eval.extract import extract_roles
 from audiodear.eval.metrics import score_from_plan
 from audiodear.layout import ROLES, Layout
-from audiodear.models.generator_file import load_generator
-from audiodear.sampling.generate import generate_set
-from audiodear.text.conditioning import TextCache
+from audiodear.sampling.generate import generate_from_plan
 from audiodear.train.entry import run
 from audiodear.train.launch import training_job
 
@@ -62,12 +58,8 @@ def main() -> None:
     t0 = time.time()
     run(job)
     seconds = time.time() - t0
-    model, meta = load_generator(job["model"])
     audio = out / "audio"
-    generate_set(model, meta, TextCache.load(lay.text("test")), teacher_setting(plan, "main"),
-                 codec_from_plan(plan.vae, lay.vae), vocoder_from_plan(plan.vocoder, plan.audio),
-                 plan.audio.sample_rate, int(round(plan.data.clip_seconds * plan.audio.sample_rate)), audio,
-                 plan.teacher.batch_size, plan.teacher.seed)
+    generate_from_plan(plan, "teacher", {"main": audio}, job["model"], lay.vae, lay.text("test"))
     ids = [c["id"] for c in read_testset(lay.testset)]
     generated = extract_roles(plan, {r: lay.eval_model(r) for r in ROLES}, audio, ids,
                               {r: str(out / f"{r}.safetensors") for r in ROLES}, "probe")

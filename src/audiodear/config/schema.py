@@ -185,7 +185,7 @@ class Train:
     warmup_steps: int = 100
     ema_decay: float = 0.999
     grad_clip: float = 3.0
-    # auto: bf16 autocast where the device runs it natively and faster, else fp32 (utils/device.py)
+    # auto: bf16 autocast where the device runs it natively (its feature flags), else fp32 (utils/device.py)
     precision: str = choice("auto", C.Precision)
     checkpoint_every: int = bounded(250, gt=0)
     log_every: int = bounded(50, gt=0)

@@ -7,14 +7,18 @@ from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Mapping
 from pathlib import Path
 
 import numpy as np
 import torch
 from tqdm import tqdm
 
+from ..audio.from_plan import codec_from_plan, vocoder_from_plan
 from ..audio.io import write_wav
 from ..audio.patchify import unpatchify
+from ..config.variants import student_setting, teacher_setting
+from ..models.generator_file import load_generator
 from ..text.conditioning import TextCache
 from ..utils.atomic import write_json
 from ..utils.device import autocast, resolve_precision
@@ -72,3 +76,18 @@ def generate_set(model, meta: dict, text: TextCache, sampling: dict, codec, voco
     write_json(out_dir / "generation.json", summary)
     log.info("%s", summary)
     return summary
+
+
+def generate_from_plan(plan, system: str, out_dirs: Mapping[str, str | Path], model_file: str | Path,
+                       vae_file: str | Path, text_file: str | Path, device: str = "cpu") -> dict[str, dict]:
+    """The test split at each named sampling setting of ``system`` ("teacher" or "student"), one
+    folder per setting (``out_dirs``: setting name -> folder); the model, codec, vocoder and
+    conditioning are loaded once. Each setting is resolved here, from the plan's base and entry."""
+    resolve = {"teacher": teacher_setting, "student": student_setting}[system]
+    model, meta = load_generator(model_file, device)
+    codec, vocoder = codec_from_plan(plan.vae, vae_file, device), vocoder_from_plan(plan.vocoder, plan.audio, device)
+    text = TextCache.load(text_file)
+    num_samples = int(round(plan.data.clip_seconds * plan.audio.sample_rate))
+    return {name: generate_set(model, meta, text, resolve(plan, name), codec, vocoder, plan.audio.sample_rate,
+                               num_samples, out, plan[system].batch_size, plan[system].seed, device)
+            for name, out in out_dirs.items()}
