@@ -18,11 +18,10 @@ from pathlib import Path
 
 import torch
 from safetensors import SafetensorError, safe_open
-from safetensors.torch import save_file
 from tqdm import tqdm
 
 from ..errors import AudioError, ManifestError
-from ..utils.atomic import atomic_path, write_json
+from ..utils.atomic import write_json, write_tensors
 from .mel import MelConfig
 from .patchify import patchify
 from .waveforms import load_waveforms, waveforms_to_mel
@@ -64,8 +63,7 @@ def extract_latents(clips: dict[str, Path], codec, mel: MelConfig, clip_seconds:
                 tokens = patchify(z, patch)
                 for j, clip_id in enumerate(ids[i:i + batch]):
                     tensors[clip_id] = tokens[j].contiguous()
-        with atomic_path(path) as tmp:
-            save_file(tensors, str(tmp), metadata={"latent_shape": json.dumps(list(z.shape[1:])), "patch": str(patch)})
+        write_tensors(path, tensors, {"latent_shape": json.dumps(list(z.shape[1:])), "patch": str(patch)})
     if done:
         log.info("resumed: %d of %d shards were already extracted", done, len(shards))
     out_dir.mkdir(parents=True, exist_ok=True)

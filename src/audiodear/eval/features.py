@@ -22,10 +22,10 @@ from pathlib import Path
 import numpy as np
 import torch
 from safetensors import SafetensorError
-from safetensors.torch import load_file, save_file
+from safetensors.torch import load_file
 
 from ..errors import InputError
-from ..utils.atomic import atomic_path
+from ..utils.atomic import write_tensors
 from .pairing import PairingError, check_unique
 
 META_KEY = "audiodear_features"
@@ -121,8 +121,7 @@ def save_features(path: str | Path, fs: FeatureSet) -> Path:
     meta = {k: v for k, v in fs.meta.items() if k != "path"}
     meta["format_version"] = FORMAT_VERSION
     tensors = {k: torch.from_numpy(np.ascontiguousarray(v)) for k, v in fs.tensors.items()}
-    with atomic_path(path) as tmp:
-        save_file(tensors, str(tmp), metadata={META_KEY: json.dumps(meta, sort_keys=True)})
+    write_tensors(path, tensors, {META_KEY: json.dumps(meta, sort_keys=True)})
     return path
 
 

@@ -11,10 +11,9 @@ from pathlib import Path
 
 import torch
 from safetensors import SafetensorError, safe_open
-from safetensors.torch import save_file
 
 from ..errors import CheckpointError
-from ..utils.atomic import atomic_path
+from ..utils.atomic import write_tensors
 from ..utils.checkpoint_check import load_state
 from ..utils.checkpoint_files import record_files
 from .build import ModelSpec, build_model
@@ -22,9 +21,8 @@ from .build import ModelSpec, build_model
 
 def save_weights(path: str | Path, weights: dict[str, torch.Tensor], meta: dict) -> None:
     """A final model file: weights plus the JSON needed to rebuild the model."""
-    with atomic_path(path) as tmp:
-        save_file({k: v.detach().cpu().contiguous() for k, v in weights.items()}, str(tmp),
-                  metadata={k: json.dumps(v) for k, v in meta.items()})
+    write_tensors(path, {k: v.detach().cpu().contiguous() for k, v in weights.items()},
+                  {k: json.dumps(v) for k, v in meta.items()})
 
 
 def weights_meta(path: str | Path) -> dict:

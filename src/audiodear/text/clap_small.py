@@ -21,11 +21,11 @@ from pathlib import Path
 import numpy as np
 import torch
 import torch.nn.functional as F
-from safetensors.torch import load_file, save_file
+from safetensors.torch import load_file
 from torch import nn
 
 from ..audio.mel import MelConfig, log_mel, normalize_waveform
-from ..utils.atomic import atomic_path, write_json
+from ..utils.atomic import write_json, write_tensors
 from ..utils.checkpoint_check import load_state
 from ..utils.checkpoint_files import record_files
 from .minilm import VOCAB_SIZE, MiniLMEncoder, _load
@@ -175,8 +175,7 @@ def retrieval(model: SmallClap, mel: torch.Tensor, captions: list[str]) -> dict:
 
 def save_clap(model: SmallClap, folder: str | Path, extra: dict | None = None) -> None:
     folder = Path(folder)
-    with atomic_path(folder / "model.safetensors") as tmp:
-        save_file({k: v.contiguous() for k, v in model.state_dict().items()}, str(tmp))
+    write_tensors(folder / "model.safetensors", {k: v.contiguous() for k, v in model.state_dict().items()})
     write_json(folder / "clap.json", {"config": asdict(model.cfg), **(extra or {})})
 
 

@@ -21,11 +21,10 @@ from pathlib import Path
 
 import torch
 from safetensors import safe_open
-from safetensors.torch import save_file
 
 from ..choices import TextSet, values
 from ..errors import ConfigError, ManifestError
-from ..utils.atomic import atomic_path
+from ..utils.atomic import write_tensors
 
 TEXT_SETS = values(TextSet)
 
@@ -65,9 +64,8 @@ class TextCache:
     def save(self, path: str | Path, meta: dict) -> None:
         tensors = {"t5": self.t5.contiguous(), "clap_text": self.clap_text.contiguous(),
                    "clap_audio": self.clap_audio.contiguous(), "captioned": self.captioned.to(torch.uint8)}
-        with atomic_path(path) as tmp:
-            save_file(tensors, str(tmp), metadata={"ids": json.dumps(self.ids), "captions": json.dumps(self.captions),
-                                                   "meta": json.dumps(meta)})
+        write_tensors(path, tensors, {"ids": json.dumps(self.ids), "captions": json.dumps(self.captions),
+                                      "meta": json.dumps(meta)})
 
     @classmethod
     def load(cls, path: str | Path) -> "TextCache":

@@ -11,10 +11,9 @@ from pathlib import Path
 
 import torch
 from safetensors import SafetensorError, safe_open
-from safetensors.torch import save_file
 
 from ..errors import CheckpointError
-from ..utils.atomic import atomic_path
+from ..utils.atomic import write_tensors
 from ..utils.checkpoint_check import check_keys, load_state
 
 FORMAT = "audiodear-train-v1"
@@ -52,8 +51,7 @@ def save_checkpoint(path: str | Path, *, model: torch.nn.Module, ema: dict | Non
         for i, s in enumerate(torch.cuda.get_rng_state_all()):
             tensors[f"rng.cuda.{i}"] = s
     meta = {"format": FORMAT, "step": str(step), "config_hash": config_hash, "optimizer": json.dumps(opt_meta)}
-    with atomic_path(path) as tmp:
-        save_file(tensors, str(tmp), metadata=meta)
+    write_tensors(path, tensors, meta)
 
 
 def checkpoint_hash(path: str | Path) -> str:

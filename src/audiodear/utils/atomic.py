@@ -8,6 +8,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import struct
 import tempfile
 from pathlib import Path
 from typing import Any, Iterator
@@ -69,3 +70,26 @@ def write_csv(dest: str | os.PathLike, frame) -> None:
     """Write a pandas DataFrame as CSV atomically."""
     with atomic_path(dest) as tmp:
         frame.to_csv(tmp, index=False)
+
+
+def write_tensors(dest: str | os.PathLike, tensors: dict, metadata: dict[str, str] | None = None) -> None:
+    """A safetensors file whose bytes depend only on its content.
+
+    safetensors writes the metadata entries in hash-map order, which changes from process to
+    process, so two runs of one job would write files that load alike but differ in their bytes
+    (and so in DVC's and Snakemake's checksums). The header is rewritten in place, same length,
+    with the metadata keys sorted; the tensor data does not move.
+    """
+    from safetensors.torch import save_file
+
+    with atomic_path(dest) as tmp:
+        save_file(tensors, str(tmp), metadata=metadata)
+        with open(tmp, "r+b") as fh:
+            (size,) = struct.unpack("<Q", fh.read(8))
+            header = json.loads(fh.read(size))
+            if "__metadata__" in header:
+                header = {"__metadata__": dict(sorted(header.pop("__metadata__").items())), **header}
+            ordered = json.dumps(header, separators=(",", ":"), ensure_ascii=False).encode()
+            if len(ordered) <= size:  # always, as both are compact JSON; else keep the library's order
+                fh.seek(8)
+                fh.write(ordered.ljust(size))

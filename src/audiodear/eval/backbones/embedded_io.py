@@ -13,10 +13,10 @@ from typing import Sequence
 import numpy as np
 import torch
 from safetensors import SafetensorError, safe_open
-from safetensors.torch import load_file, save_file
+from safetensors.torch import load_file
 
 from ...errors import ConfigError
-from ...utils.atomic import atomic_path
+from ...utils.atomic import write_tensors
 from ...utils.checkpoint_check import load_state
 from ...utils.checkpoint_files import record_files
 from ...utils.device import resolve_device
@@ -75,8 +75,7 @@ def save_embedded(model: SmallCnn14 | SmallVGGish, path: str | Path, name: str) 
         raise ConfigError(f"unknown embedded model {name!r}")
     meta = {"backbone": name, "config": model.cfg.as_dict()}
     state = {k: v.detach().cpu().contiguous() for k, v in model.state_dict().items()}
-    with atomic_path(path) as tmp:
-        save_file(state, str(tmp), metadata={META_KEY: json.dumps(meta, sort_keys=True)})
+    write_tensors(path, state, {META_KEY: json.dumps(meta, sort_keys=True)})
     return Path(path)
 
 
