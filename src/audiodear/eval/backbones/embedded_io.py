@@ -29,16 +29,21 @@ KINDS = {"embedded_classifier": (SmallCnn14, SmallCnn14Config),
          "embedded_vggish": (SmallVGGish, SmallVGGishConfig)}
 
 
-class EmbeddedClassifier:
-    loading = "audioldm_eval"
-    name = "embedded_classifier"
+class _EmbeddedBackbone:
+    """A trained embedded network behind the backbone interface (eval mode, its rate and classes)."""
 
-    def __init__(self, model: SmallCnn14, checkpoint: str, device: torch.device):
+    loading = "audioldm_eval"
+
+    def __init__(self, model: SmallCnn14 | SmallVGGish, checkpoint: str, device: torch.device):
         self.model = model.to(device).eval()
         self.device = device
         self.checkpoint = checkpoint
         self.sample_rate = model.cfg.sample_rate
         self.classes = list(model.cfg.classes)
+
+
+class EmbeddedClassifier(_EmbeddedBackbone):
+    name = "embedded_classifier"
 
     @torch.no_grad()
     def embed(self, waves: Sequence[np.ndarray], sample_rate: int) -> dict[str, np.ndarray]:
@@ -47,16 +52,8 @@ class EmbeddedClassifier:
         return {k: v.float().cpu().numpy() for k, v in out.items()}
 
 
-class EmbeddedFrameEmbedder:
-    loading = "audioldm_eval"
+class EmbeddedFrameEmbedder(_EmbeddedBackbone):
     name = "embedded_vggish"
-
-    def __init__(self, model: SmallVGGish, checkpoint: str, device: torch.device):
-        self.model = model.to(device).eval()
-        self.device = device
-        self.checkpoint = checkpoint
-        self.sample_rate = model.cfg.sample_rate
-        self.classes = list(model.cfg.classes)
 
     @torch.no_grad()
     def embed(self, waves: Sequence[np.ndarray], sample_rate: int) -> dict[str, np.ndarray]:
