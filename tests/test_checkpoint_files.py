@@ -27,6 +27,18 @@ def test_files_are_hashed_and_a_known_checksum_mismatch_warns(tmp_path, caplog):
     assert record_files(path)[str(path)] == sha256_file(path) != digest
 
 
+def test_a_published_prefix_is_checked(tmp_path, caplog):
+    # torch.hub's release names carry the first hex digits of the sha256 (vggish-10086976.pth)
+    path = tmp_path / "weights.pth"
+    path.write_bytes(b"weights")
+    digest = sha256_file(path)
+    with caplog.at_level(logging.WARNING, logger="audiodear.utils.checkpoint_files"):
+        record_files(path, known={path.name: digest[:8]})
+        assert not caplog.records
+        record_files(path, known={path.name: "10086976"})
+    assert "differs from the published 10086976" in caplog.text
+
+
 def test_job_provenance_lists_the_checkpoints_read(tmp_path):
     path = tmp_path / "Cnn14_16k_mAP=0.438.pth"
     path.write_bytes(b"weights")

@@ -3,7 +3,7 @@
 Loaders call ``record_files`` with the files they read (a weights file, a folder's ``config.json``
 and tokenizer files); ``Job.record`` writes everything recorded in the process under
 ``checkpoints`` (path -> sha256). A file whose published checksum is known (``KNOWN_SHA256``, by
-file name) and differs gets a warning: a re-saved or converted copy can be intended, a corrupt one
+file name; a prefix where only that is published) and differs gets a warning: a re-saved or converted copy can be intended, a corrupt one
 is caught by the loaders' key and shape checks.
 
 Hashes are cached by (path, size, modification time), so a job that loads the same VAE for several
@@ -20,9 +20,11 @@ from .hashing import sha256_file
 
 log = logging.getLogger(__name__)
 
-# Published sha256 of the public files, by file name. None is listed: no checksum of these files could
-# be verified from a public source here (README, "Bringing real data and checkpoints").
-KNOWN_SHA256: dict[str, str] = {}
+# Published sha256 of the public files (or its first hex digits), by file name. torch.hub's release
+# naming puts the first 8 hex digits of a file's sha256 in its name, so torchvggish's release names
+# its own; no full checksum of the other files could be verified from a public source here
+# (docs/paper-scale.md, "Checksums").
+KNOWN_SHA256: dict[str, str] = {"vggish-10086976.pth": "10086976"}
 
 # Tokenizer and processor files a transformers folder may hold; those present are read with it.
 TOKENIZER_FILES = ("tokenizer.json", "tokenizer_config.json", "special_tokens_map.json", "spiece.model",
@@ -49,7 +51,7 @@ def record_files(*paths: str | os.PathLike, known: dict[str, str] | None = None)
         p = Path(p)
         digest = sha256_cached(p)
         expected = known.get(p.name)
-        if expected and digest != expected:
+        if expected and not digest.startswith(expected):
             log.warning("%s: sha256 %s differs from the published %s (a re-saved copy, or not the public file)",
                         p, digest, expected)
         digests[str(p)] = digest
