@@ -98,3 +98,15 @@ def test_medium_differs_from_the_default_only_in_sizes_and_steps():
     assert changed == {"experiment_name", "tables_dir", "data.synthetic.sizes.test", "train.steps",
                        "student.train.steps"}
     assert medium["train.steps"] > default["train.steps"] and medium["data.synthetic.sizes.test"] > 96
+
+
+def test_snakemake_overrides_given_as_one_string():
+    from audiodear.plan import compose as compose_plan
+
+    # Snakemake passes --config values through YAML: an unquoted {a: b} inside a list does not parse
+    # and arrives as one string, which must not be split into characters
+    with pytest.raises(ConfigError, match=r"key 'overrides': .* is not a YAML list; quote each override"):
+        compose_plan("smoke", "[+student.variants.main_seed1={seed:1}]")
+    plan = compose_plan("smoke", "+student.variants.main_seed1={seed: 1}")  # one override
+    assert plan.student.variants.main_seed1.seed == 1
+    assert compose_plan("smoke", ["+student.variants.main_seed1={seed: 1}"]) == plan

@@ -105,6 +105,22 @@ def test_frozen_student_keeps_the_teacher_backbone_bit_identical(tmp_path):
     assert any(not torch.equal(student[k], v) for k, v in student.items() if k.startswith("head.")) or meta["spec"]["head_kind"] == "energy"
 
 
+def test_a_seed_variant_is_another_training_run_of_the_same_student(tmp_path):
+    inputs = write_training_inputs(tmp_path / "in")
+    teacher_job = _job(tmp_path, "teacher", inputs)
+    launch(teacher_job, tmp_path / "t.json")
+    weights = {}
+    for name, seed in (("main", None), ("plan_seed", int(_plan().seed)), ("replicate", int(_plan().seed) + 1)):
+        job = _job(tmp_path / name, "student", inputs, variant="main", teacher=teacher_job["model"])
+        job["variant_settings"]["seed"] = seed
+        launch(job, tmp_path / f"{name}.json")
+        weights[name] = load_weights(job["model"])[0]
+    # the plan's seed stated explicitly is the default run, bit for bit; another seed trains another head
+    assert all(torch.equal(weights["main"][k], v) for k, v in weights["plan_seed"].items())
+    heads = [k for k in weights["main"] if k.startswith("head.")]
+    assert any(not torch.equal(weights["main"][k], weights["replicate"][k]) for k in heads)
+
+
 def test_ddp_two_gloo_processes_match_one_process(tmp_path):
     """Gradients of one step: torchrun with 2 gloo processes on CPU = one process on the whole batch."""
     env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(HERE), str(HERE.parents[1] / "src")]), "OMP_NUM_THREADS": "1"}

@@ -225,6 +225,10 @@ class StudentBase:
     distill_weight: float = 1000.0  # λ
     freeze_backbone: bool = False
     text_set: str = choice("t5+clap", C.TextSet)
+    # Training seed (head initialisation, batch order, masks and noise); None: the plan's seed. A
+    # variant that only sets it is a replicate, another training run of the same student, so the
+    # spread between training runs is measured, not only the spread between test clips.
+    seed: Optional[int] = None
 
 
 @dataclass

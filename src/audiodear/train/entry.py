@@ -72,17 +72,18 @@ def run(job: dict) -> dict:
     role, variant, init = job["role"], None, None
     text = TextCache.load(job["text"])
     ids, tokens, index = load_latents(job["latents"], text.ids)
-    text_set = plan.text.text_set
+    text_set, seed = plan.text.text_set, plan.seed
     if role == "student":
         variant = dict(job["variant_settings"])  # resolved once, in launch.training_job
         text_set = variant["text_set"]
+        seed = plan.seed if variant["seed"] is None else variant["seed"]
     cond = text.sequence(text_set)
     cond_teacher = text.sequence(plan.text.text_set) if text_set != plan.text.text_set else None
     spec = model_spec(plan, role, variant, tokens, cond)
-    torch.manual_seed(plan.seed)
+    torch.manual_seed(seed)
     model = build_model(spec)
     if role == "teacher":
-        objective = TeacherObjective(plan.seed, plan.model.cond_drop_prob)
+        objective = TeacherObjective(seed, plan.model.cond_drop_prob)
         if plan.model.init_from:
             from ..models.mar_checkpoint import load_mar_checkpoint
 
@@ -94,7 +95,7 @@ def run(job: dict) -> dict:
         model.backbone.load_state_dict(teacher.backbone.state_dict())  # the student starts from the teacher
         if variant["freeze_backbone"]:
             model.backbone.requires_grad_(False)  # train.loop.train_mode keeps it in eval mode
-        objective = StudentObjective(teacher.backbone.to(device), plan.seed, plan.model.cond_drop_prob,
+        objective = StudentObjective(teacher.backbone.to(device), seed, plan.model.cond_drop_prob,
                                      variant["distill_weight"])
     cfg = _train_config(plan, role)
     # A checkpoint may be resumed only by the same job on the same inputs (a retrained teacher or
@@ -106,7 +107,7 @@ def run(job: dict) -> dict:
     config_hash = sha256_json({"job": {k: v for k, v in job.items() if k not in ("plan", "log")}, "spec": spec.to_dict(),
                                "train": cfg.__dict__, "variant": variant, "inputs": inputs})
     summary = train(model, objective, TokenData(tokens, cond, cond_teacher), cfg, job["workdir"], job["loss_log"],
-                    config_hash, device, seed=plan.seed)
+                    config_hash, device, seed=seed)
     if not dist.is_initialized() or dist.get_rank() == 0:
         weights = summary.pop("ema")
         if variant is not None and variant["freeze_backbone"]:  # a frozen backbone is the teacher's, bit for bit
