@@ -2,10 +2,10 @@
 import errno
 
 import pytest
+import safetensors.torch
 import torch
 from safetensors import safe_open
 
-import audiodear.train.checkpoint as checkpoint
 import audiodear.utils.atomic as atomic
 from audiodear.train.loop import CHECKPOINT
 from audiodear.utils.atomic import write_json
@@ -27,7 +27,7 @@ def test_disk_full_on_flush_keeps_the_old_file_and_no_temp(tmp_path, monkeypatch
 
 
 def test_disk_full_while_checkpointing_keeps_the_last_checkpoint(tmp_path, monkeypatch):
-    real_save = checkpoint.save_file
+    real_save = safetensors.torch.save_file  # what utils/atomic.write_tensors calls
     calls = []
 
     def save_half_then_fail(tensors, filename, metadata=None):
@@ -39,14 +39,14 @@ def test_disk_full_while_checkpointing_keeps_the_last_checkpoint(tmp_path, monke
             fh.truncate(fh.seek(0, 2) // 2)
         raise OSError(errno.ENOSPC, "No space left on device")
 
-    monkeypatch.setattr(checkpoint, "save_file", save_half_then_fail)
+    monkeypatch.setattr(safetensors.torch, "save_file", save_half_then_fail)
     with pytest.raises(OSError, match="No space left"):
         run(tmp_path, 3 * CHECKPOINT_EVERY)
     work = tmp_path / "work"
     assert sorted(p.name for p in work.iterdir()) == [CHECKPOINT, "loss.jsonl"]  # no temp file left
     with safe_open(str(work / CHECKPOINT), framework="pt") as f:
         assert int(f.metadata()["step"]) == CHECKPOINT_EVERY
-    monkeypatch.setattr(checkpoint, "save_file", real_save)  # space freed: the rerun resumes
+    monkeypatch.setattr(safetensors.torch, "save_file", real_save)  # space freed: the rerun resumes
     model, summary = run(tmp_path, 3 * CHECKPOINT_EVERY)
     assert summary["resumed_from"] == CHECKPOINT_EVERY
     assert all(torch.isfinite(p).all() for p in model.parameters())
