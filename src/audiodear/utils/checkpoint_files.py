@@ -3,8 +3,8 @@
 Loaders call ``record_files`` with the files they read (a weights file, a folder's ``config.json``
 and tokenizer files); ``Job.record`` writes everything recorded in the process under
 ``checkpoints`` (path -> sha256). A file whose published checksum is known (``KNOWN_SHA256``, by
-file name; a prefix where only that is published) and differs gets a warning: a re-saved or converted copy can be intended, a corrupt one
-is caught by the loaders' key and shape checks.
+file name; a prefix where only that is published) and differs gets a warning: a re-saved or
+converted copy can be intended, a corrupt one is caught by the loaders' key and shape checks.
 
 Hashes are cached by (path, size, modification time), so a job that loads the same VAE for several
 settings hashes it once.
