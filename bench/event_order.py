@@ -46,8 +46,10 @@ def halves_top1(classifier, wave: np.ndarray, sample_rate: int) -> list[str]:
     return [classifier.classes[int(np.argmax(row))] for row in logits]
 
 
-def order_row(classifier, folder: str | dict, pairs: dict[str, list[str]], sample_rate: int) -> dict:
-    ids, paths = list_audio(folder, list(pairs))
+def order_row(classifier, audio: str | dict, pairs: dict[str, list[str]], sample_rate: int) -> dict:
+    """Shares of ``pairs`` (clip id -> its two kinds in order) per outcome; ``audio``: a folder of
+    ``<id>.wav`` or {id: path}."""
+    ids, paths = list_audio(audio, list(pairs))
     outcomes = []
     for cid, path in zip(ids, paths):
         wave, _ = load_wave(path, sample_rate)
@@ -71,7 +73,7 @@ def main() -> None:
     lay = Layout.of(plan)
     rows = read_manifest(lay.manifest)
     kinds, real = kinds_by_id(rows), {r["id"]: str(Path(lay.audio) / r["path"]) for r in rows}
-    # Two-event scenes whose kinds differ (always, as drawn) and are both kinds the classifier knows.
+    # The two kinds of a scene always differ (scenes.draw_scene draws them without replacement).
     pairs = {c["id"]: kinds[c["id"]] for c in read_testset(lay.testset) if len(kinds[c["id"]]) == 2}
     classifier = load_backbone("embedded_classifier", lay.eval_model("classifier"))
     table = {"real clips": order_row(classifier, real, pairs, plan.audio.sample_rate)}
