@@ -1,13 +1,15 @@
-"""How a training lever moves the teacher's quality: train one teacher with plan overrides on the
-data of a finished run, generate its test split at the main setting, score it.
+"""How a training lever moves a generator's quality: train one teacher, or one student from the
+run's teacher, with plan overrides on the data of a finished run, generate its test split at the
+main setting, score it.
 
 Reuses a finished run's corpus, latents, text conditioning, VAE, vocoder and evaluation backbones
-(they do not depend on the levers), so one probe costs one teacher training plus about half a
-minute. Only the sections the levers live in may be overridden (``train``, ``model``, ``teacher``);
-anything upstream would no longer match the reused files.
+(they do not depend on the levers), and for a student the run's teacher, so one probe costs one
+training plus a minute or two of sampling and scoring. Only the sections the levers live in may be
+overridden (``train``, ``model``, ``teacher`` for a teacher; ``student`` for a student); anything
+upstream would no longer match the reused files.
 
-    cd <checkout with a finished run> && python bench/teacher_quality.py OUT [--experiment default] \
-        [--results results] [--set train.steps=4500 ...]
+    cd <checkout with a finished run> && python bench/generator_quality.py OUT [--experiment default] \
+        [--results results] [--student VARIANT] [--set train.steps=4500 | student.train.lr=5e-4 ...]
 
 Prints one JSON line: the overrides, training seconds, and recognition / FD / KL / CLAP / IS of the
 main setting (the same metrics as the DAG's ``score`` rule, against the same reference features).
@@ -31,7 +33,7 @@ from audiodear.sampling.generate import generate_from_plan
 from audiodear.train.entry import run
 from audiodear.train.launch import training_job
 
-LEVER_SECTIONS = ("train.", "model.", "teacher.")
+LEVER_SECTIONS = {"teacher": ("train.", "model.", "teacher."), "student": ("student.",)}
 PARAMS = Path(__file__).resolve().parents[1] / "params"
 
 
@@ -40,33 +42,38 @@ def main() -> None:
     ap.add_argument("out", help="folder for the probe's model and audio")
     ap.add_argument("--experiment", default="default")
     ap.add_argument("--results", default="results", help="results_dir of the finished run to reuse")
+    ap.add_argument("--student", metavar="VARIANT", help="train this student variant from the run's teacher "
+                    "instead of a teacher")
     ap.add_argument("--set", nargs="*", default=[], help="plan overrides, e.g. train.steps=4500")
     ap.add_argument("--threads", type=int, default=2)
     a = ap.parse_args()
-    bad = [s for s in a.set if not s.startswith(LEVER_SECTIONS)]
+    system = "student" if a.student else "teacher"
+    bad = [s for s in a.set if not s.startswith(LEVER_SECTIONS[system])]
     if bad:
-        raise SystemExit(f"--set {bad}: only {LEVER_SECTIONS} may change; the reused upstream files would not match")
+        raise SystemExit(f"--set {bad}: only {LEVER_SECTIONS[system]} may change for a {system} probe; "
+                         "the reused upstream files would not match")
     torch.set_num_threads(a.threads)
     # The plan of this checkout (its params/), run from the root of the run whose files are reused:
     # the feature files record their checkpoints by the paths the DAG used, relative to that root.
     plan = compose(a.experiment, [*a.set, f"results_dir={a.results}"], params_dir=PARAMS)
     lay, out = Layout.of(plan), Path(a.out)
     out.mkdir(parents=True, exist_ok=True)
-    job = training_job(plan, "teacher", None, {"latents": lay.latents("train"), "text": lay.text("train"),
-                                               "model": str(out / "model.safetensors"),
-                                               "loss_log": str(out / "loss.jsonl"), "workdir": str(out / "work")})
+    job = training_job(plan, system, a.student, {"latents": lay.latents("train"), "text": lay.text("train"),
+                                                 "teacher": lay.model("teacher") if a.student else None,
+                                                 "model": str(out / "model.safetensors"),
+                                                 "loss_log": str(out / "loss.jsonl"), "workdir": str(out / "work")})
     t0 = time.time()
     run(job)
     seconds = time.time() - t0
     audio = out / "audio"
-    generate_from_plan(plan, "teacher", {"main": audio}, job["model"], lay.vae, lay.text("test"))
+    generate_from_plan(plan, system, {"main": audio}, job["model"], lay.vae, lay.text("test"))
     ids = [c["id"] for c in read_testset(lay.testset)]
     generated = extract_roles(plan, {r: lay.eval_model(r) for r in ROLES}, audio, ids,
                               {r: str(out / f"{r}.safetensors") for r in ROLES}, "probe")
     report = score_from_plan(plan, generated, {r: lay.features("reference", r) for r in ROLES},
                              lay.features("captions", "clap"), ids, read_manifest(lay.manifest), "probe")
     values = report.table.set_index("metric")["value"]
-    print(json.dumps({"set": a.set, "train_s": round(seconds, 1),
+    print(json.dumps({"system": system, "variant": a.student, "set": a.set, "train_s": round(seconds, 1),
                       **{m: round(float(values[m]), 4) for m in ("recognition", "FD", "KL", "CLAP", "IS")}}))
 
 
