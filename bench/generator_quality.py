@@ -44,7 +44,8 @@ def main() -> None:
     ap.add_argument("--results", default="results", help="results_dir of the finished run to reuse")
     ap.add_argument("--student", metavar="VARIANT", help="train this student variant from the run's teacher "
                     "instead of a teacher")
-    ap.add_argument("--set", nargs="*", default=[], help="plan overrides, e.g. train.steps=4500")
+    ap.add_argument("--set", nargs="*", default=[], help="plan overrides, e.g. train.steps=4500 "
+                    "(a teacher) or student.train.steps=1120 (a student)")
     ap.add_argument("--threads", type=int, default=2)
     a = ap.parse_args()
     system = "student" if a.student else "teacher"
