@@ -9,7 +9,7 @@ def test_each_figure_varies_one_field_of_the_default_plan():
     teacher = {s: teacher_setting(plan, s) for s in plan.teacher.settings}
     student = {s: student_setting(plan, s) for s in plan.student.settings}
     available = {"student/main/main", "student/lambda0/main", "student/main/repr1.0", "student/main/iter4",
-                 "student/main/const4.0"}
+                 "student/main/const4.0", "student/main/temp0.7"}
     sets = figure_sets(teacher, student, available)
     # main takes 50 diffusion steps in the embedded default, steps100 the other count; students one step
     assert sets["steps"] == {"teacher/main/main": 50, "teacher/main/steps100": 100,
@@ -20,6 +20,7 @@ def test_each_figure_varies_one_field_of_the_default_plan():
     assert sets["cfg"]["teacher, noise level"] == {5.0: "teacher/main/main", 1.0: "teacher/main/noise1"}
     assert sets["cfg"]["teacher, representation level"] == {1.1: "teacher/main/repr1.1", 1.5: "teacher/main/repr1.5",
                                                             2.0: "teacher/main/repr2.0"}
-    # only the student sets this experiment produces, at main's iterations and CFG schedule (the
-    # constant-schedule w = 4.0 is not the ramp's point at 4.0)
+    # only the student sets this experiment produces, at main's iterations, CFG schedule and
+    # temperature (neither the constant-schedule w = 4.0 nor w = 4.0 at temperature 0.7 is the
+    # ramp's point at 4.0)
     assert sets["cfg"]["student, representation level"] == {4.0: "student/main/main", 1.0: "student/main/repr1.0"}

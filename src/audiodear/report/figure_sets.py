@@ -21,16 +21,17 @@ def figure_sets(teacher: dict[str, dict], student: dict[str, dict], available: s
     """
     main_t, main_s = teacher["main"], student["main"]
     steps = {f"teacher/main/{s}": c["diffusion_steps"] for s, c in teacher.items()
-             if _same(c, main_t, ("iterations", "cfg_level", "cfg_scale", "cfg_schedule"))}
+             if _same(c, main_t, ("iterations", "cfg_level", "cfg_scale", "cfg_schedule", "temperature"))}
     # sorted: the same plot, byte for byte, whatever the order of the set
     steps.update({a: 1 for a in sorted(available) if a.startswith("student/") and a.endswith("/main")})
     iterations = {c["iterations"]: f"teacher/main/{s}" for s, c in teacher.items()
-                  if _same(c, main_t, ("diffusion_steps", "cfg_level", "cfg_scale", "cfg_schedule"))}
-    noise = {c["cfg_scale"]: f"teacher/main/{s}" for s, c in teacher.items()
-             if c["cfg_level"] == "noise" and _same(c, main_t, ("iterations", "diffusion_steps", "cfg_schedule"))}
-    representation = {c["cfg_scale"]: f"teacher/main/{s}" for s, c in teacher.items() if c["cfg_level"] == "representation"}
+                  if _same(c, main_t, ("diffusion_steps", "cfg_level", "cfg_scale", "cfg_schedule", "temperature"))}
+    noise = {c["cfg_scale"]: f"teacher/main/{s}" for s, c in teacher.items() if c["cfg_level"] == "noise"
+             and _same(c, main_t, ("iterations", "diffusion_steps", "cfg_schedule", "temperature"))}
+    representation = {c["cfg_scale"]: f"teacher/main/{s}" for s, c in teacher.items()
+                      if c["cfg_level"] == "representation" and _same(c, main_t, ("temperature",))}
     students = {c["cfg_scale"]: f"student/main/{s}" for s, c in student.items()
-                if _same(c, main_s, ("iterations", "cfg_schedule")) and f"student/main/{s}" in available}
+                if _same(c, main_s, ("iterations", "cfg_schedule", "temperature")) and f"student/main/{s}" in available}
     cfg = {"teacher, noise level": noise, "teacher, representation level": representation,
            "student, representation level": students}
     return {"steps": steps, "iterations": iterations, "cfg": cfg}
