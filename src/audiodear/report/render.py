@@ -33,6 +33,7 @@ def save_figure(fig, stem: str | Path) -> list[Path]:
     files (the same numbers give the same bytes), close the figure; return the paths."""
     import matplotlib.pyplot as plt
 
+    fig.tight_layout()  # else a 2 x 2 grid's x labels run into the titles of the row below
     out = []
     for ext, meta in ((".png", {"Software": None}), (".pdf", {"CreationDate": None, "Producer": None})):
         dest = Path(stem).with_suffix(ext)
