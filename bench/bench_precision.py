@@ -54,10 +54,21 @@ def build(plan, role: str, tokens, cond):
     return model, variant
 
 
-def train_step_fn(plan, role, model, teacher, data, precision, device):
+def random_data(plan):
+    """Random training tokens and conditioning at the plan's scale: (tokens, cond, TokenData)."""
+    geometry = GEOMETRY["embedded" if plan.model.size == "embedded" else "base"]
+    g = torch.Generator().manual_seed(0)
+    tokens = torch.randn(CLIPS, geometry["seq_len"], geometry["token_dim"], generator=g)
+    cond = torch.randn(CLIPS, geometry["cond_len"], geometry["cond_dim"], generator=g)
+    return tokens, cond, TokenData(tokens, cond)
+
+
+def train_step_fn(plan, role, model, teacher, data, precision, device, distill_weight: float | None = None):
+    """One AdamW step of ``role``; a student distils with ``distill_weight`` (default: main's λ)."""
+    if distill_weight is None and role == "student":
+        distill_weight = student_variant(plan, "main")["distill_weight"]
     objective = (TeacherObjective(0, plan.model.cond_drop_prob) if role == "teacher" else
-                 StudentObjective(teacher.backbone, 0, plan.model.cond_drop_prob,
-                                  student_variant(plan, "main")["distill_weight"]))
+                 StudentObjective(teacher.backbone, 0, plan.model.cond_drop_prob, distill_weight))
     params = [p for p in model.parameters() if p.requires_grad]
     opt = torch.optim.AdamW(params, lr=1e-4)
     batch_size = plan.train.batch_size if role == "teacher" else plan.student.train.batch_size
@@ -88,11 +99,7 @@ def main() -> None:
     print(f"torch {torch.__version__}, {cap}, {torch.get_num_threads()} threads, experiment {a.experiment}")
     print(f"auto -> {choice.used}: {choice.reason}\n")
 
-    geometry = GEOMETRY["embedded" if plan.model.size == "embedded" else "base"]
-    g = torch.Generator().manual_seed(0)
-    tokens = torch.randn(CLIPS, geometry["seq_len"], geometry["token_dim"], generator=g)
-    cond = torch.randn(CLIPS, geometry["cond_len"], geometry["cond_dim"], generator=g)
-    data = TokenData(tokens, cond)
+    tokens, cond, data = random_data(plan)
     teacher, _ = build(plan, "teacher", tokens, cond)
     student, _ = build(plan, "student", tokens, cond)
     teacher.to(device)

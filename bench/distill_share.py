@@ -19,26 +19,8 @@ import time
 import torch
 
 from audiodear.config import compose
-from audiodear.train.data import TokenData
-from audiodear.train.objectives import StudentObjective
-from audiodear.utils.device import autocast, resolve_precision
-from bench_precision import CLIPS, build
-from bench_sampling import GEOMETRY
-
-
-def step_fn(plan, student, teacher, data, distill_weight: float, precision: str):
-    objective = StudentObjective(teacher.backbone, 0, plan.model.cond_drop_prob, distill_weight)
-    params = [p for p in student.parameters() if p.requires_grad]
-    opt = torch.optim.AdamW(params, lr=1e-4)
-    keys = iter(range(10**6))
-
-    def step():
-        opt.zero_grad(set_to_none=True)
-        batch = data.batch(next(keys), plan.student.train.batch_size, 0, 1, 0, "cpu")
-        loss, _ = objective(student, batch, 0, lambda: autocast(precision, "cpu"))
-        loss.backward()
-        opt.step()
-    return step
+from audiodear.utils.device import resolve_precision
+from bench_precision import build, random_data, train_step_fn
 
 
 def main() -> None:
@@ -51,15 +33,12 @@ def main() -> None:
     torch.set_num_threads(a.threads)
     plan = compose(a.experiment)
     precision = resolve_precision(a.precision or plan.train.precision, "cpu")
-    geometry = GEOMETRY["embedded" if plan.model.size == "embedded" else "base"]
-    g = torch.Generator().manual_seed(0)
-    tokens = torch.randn(CLIPS, geometry["seq_len"], geometry["token_dim"], generator=g)
-    cond = torch.randn(CLIPS, geometry["cond_len"], geometry["cond_dim"], generator=g)
-    data = TokenData(tokens, cond)
+    tokens, cond, data = random_data(plan)
     teacher, _ = build(plan, "teacher", tokens, cond)
     student, _ = build(plan, "student", tokens, cond)
     student.train()
-    steps = {w: step_fn(plan, student, teacher, data, w, precision) for w in (1000.0, 0.0)}
+    steps = {w: train_step_fn(plan, "student", student, teacher, data, precision, "cpu", distill_weight=w)
+             for w in (1000.0, 0.0)}
     for fn in steps.values():
         fn()  # warm-up
     times: dict[float, list[float]] = {w: [] for w in steps}
