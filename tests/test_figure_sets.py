@@ -18,8 +18,8 @@ def test_each_figure_varies_one_field_of_the_default_plan():
     assert sets["iterations"] == {16: "teacher/main/main", 4: "teacher/main/iter4", 8: "teacher/main/iter8",
                                   32: "teacher/main/iter32"}
     assert sets["cfg"]["teacher, noise level"] == {5.0: "teacher/main/main", 1.0: "teacher/main/noise1"}
-    assert sets["cfg"]["teacher, representation level"] == {1.1: "teacher/main/repr1.1", 1.5: "teacher/main/repr1.5",
-                                                            2.0: "teacher/main/repr2.0"}
+    assert sets["cfg"]["teacher, representation level"] == {
+        s: f"teacher/main/repr{s}" for s in (1.1, 1.5, 2.0, 3.0, 4.0)}
     # only the student sets this experiment produces, at main's iterations, CFG schedule and
     # temperature (neither the constant-schedule w = 4.0 nor w = 4.0 at temperature 0.7 is the
     # ramp's point at 4.0)
