@@ -106,3 +106,13 @@ def test_summary_tables_recognition_and_latency():
     table, title = latency_table(latency)
     assert table["teacher/student"].tolist() == [2.0, 4.0] and title.endswith("on cpu")
     assert "IMPACT base dec 64 (paper, V100)" in table
+
+
+def test_cfg_figure_keeps_the_seeds_noise_level_row_off_the_representation_curve():
+    from audiodear.report.figures import _paper_frame
+
+    seed = "audiodear.seed_table8"
+    representation = _paper_frame(seed, "cfg_scale", ["FAD"], ("none", "representation"))
+    noise = _paper_frame(seed, "cfg_scale", ["FAD"], ("noise",))
+    assert sorted(representation.cfg_scale) == [1.0, 1.1, 1.5]
+    assert list(noise.cfg_scale) == [5.0] and list(noise.value) == [1.26]

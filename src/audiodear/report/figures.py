@@ -26,9 +26,12 @@ def _value(metrics: pd.DataFrame, audio: str, metric: str) -> float:
     return float(part.value.iloc[0]) if len(part) else np.nan
 
 
-def _paper_frame(key: str, x: str, metrics: list[str]) -> pd.DataFrame:
+def _paper_frame(key: str, x: str, metrics: list[str], levels: tuple[str, ...] | None = None) -> pd.DataFrame:
+    """The paper's points of one table; ``levels``: only rows of these CFG levels (``cfg_level``)."""
     rows = []
     for name, vals in paper_table(key).get("rows", {}).items():
+        if levels is not None and vals.get("cfg_level") not in levels:
+            continue
         for m in metrics:
             if x in vals and m in vals:
                 rows.append({"row": name, x: vals[x], "metric": m, "value": vals[m]})
@@ -87,8 +90,14 @@ def cfg_curves(metrics: pd.DataFrame, curves: dict[str, dict[float, str]], stem)
     rows = [{"curve": c, "scale": s, "metric": m, "value": _value(metrics, a, m)}
             for c, pts in curves.items() for s, a in pts.items() for m in ("FD", "CLAP")]
     ours = pd.DataFrame(rows).dropna()
-    paper = pd.concat([_paper_frame("impact.table7", "cfg_scale", ["FAD", "CLAP"]).assign(curve="IMPACT noise level"),
-                       _paper_frame("audiodear.seed_table8", "cfg_scale", ["FD", "CLAP"]).assign(curve="AudioDEAR seed Table 8")])
+    # The seed's Table 8 is on the IMPACT teacher: its no-CFG row is the w = 1 point of the
+    # representation-level curve, its noise-level row a point of its own (not w = 5 of that curve).
+    seed = "audiodear.seed_table8"
+    paper = pd.concat([
+        _paper_frame("impact.table7", "cfg_scale", ["FAD", "CLAP"]).assign(curve="IMPACT Table 7, noise level"),
+        _paper_frame(seed, "cfg_scale", ["FAD", "CLAP"], ("none", "representation"))
+        .assign(curve="IMPACT, seed Table 8, representation level"),
+        _paper_frame(seed, "cfg_scale", ["FAD", "CLAP"], ("noise",)).assign(curve="IMPACT, seed Table 8, noise level")])
     fig, axes = plt.subplots(2, 2, figsize=(10, 7))
     for j, m in enumerate(("FD", "CLAP")):
         part = ours[ours.metric == m]
@@ -98,5 +107,5 @@ def cfg_curves(metrics: pd.DataFrame, curves: dict[str, dict[float, str]], stem)
         p = paper[paper.metric == (m if m == "CLAP" else "FAD")] if len(paper) else paper
         if len(p):
             sns.lineplot(p, x="cfg_scale", y="value", hue="curve", marker="o", ax=axes[1, j])
-        axes[1, j].set(title=f"paper: {'CLAP' if m == 'CLAP' else 'FAD / FD'}", xlabel="CFG scale", ylabel="value")
+        axes[1, j].set(title=f"paper: {'CLAP' if m == 'CLAP' else 'FAD'}", xlabel="CFG scale", ylabel="value")
     return save_figure(fig, stem)
