@@ -12,6 +12,8 @@ run's own model is sampled with overrides of its sampling section only (``teache
 
     cd <checkout with a finished run> && python bench/generator_quality.py OUT [--experiment default] \
         [--results results] [--student VARIANT] [--set train.steps=4500 | student.train.lr=5e-4 ...]
+    python bench/generator_quality.py OUT --experiment medium --sample-only \
+        --set teacher.base.cfg_level=representation teacher.base.cfg_scale=4.0
 
 Prints one JSON line: the overrides, training seconds, and recognition / FD / KL / CLAP / IS of the
 main setting (the same metrics as the DAG's ``score`` rule, against the same reference features).
