@@ -84,6 +84,15 @@ def eval_backbone(role):
     return ancient(PLAN.eval.backbones[role].path)
 
 
+def latency_sampling_keys():
+    """The plan slices that resolve the sampling setting of each system the latency sweep times."""
+    keys = []
+    for audio in PLAN.report.latency_systems.values():
+        system, _, setting = audio.split("/")
+        keys += ["teacher.base" if system == "teacher" else "student.sampling", (system, "settings", setting)]
+    return keys
+
+
 def generator_model(audioset):
     """The model file that generated an audio set <system>/<variant>/<setting>."""
     system, variant, _ = audioset.split("/")

@@ -195,9 +195,10 @@ rule latency:
     output:
         P.latency,
     params:
-        # the systems timed, and the settings they sample with
+        # the systems timed, and the settings they sample with (only theirs: adding a teacher or
+        # student setting to the grid does not rerun the sweep)
         plan=plan("eval.latency", "vae", "vocoder", "audio", "data.clip_seconds", "report.latency_systems",
-                  "teacher.base", "teacher.settings", "student.sampling", "student.settings"),
+                  *latency_sampling_keys()),
     # One thread, as every generation job runs: a one-thread job beside another measures the same
     # as alone, and the other core keeps working.
     threads: 1

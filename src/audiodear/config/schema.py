@@ -30,7 +30,10 @@ from .schema_outputs import (Bootstrap, ClaimSpec, Eval, EvalBackbone, EvalBackb
 class CorpusSizes:
     train: int = bounded(2400, ge=1)
     valid: int = bounded(160, ge=1)
-    test: int = bounded(96, ge=1)
+    # 72 test clips keep the embedded default inside 30 minutes on a CPU without native bf16 (each
+    # clip is generated 33 times); still more than the 64 dimensions of the FD embeddings, so the
+    # covariances stay full rank. The medium experiment scores 192.
+    test: int = bounded(72, ge=1)
 
 
 @dataclass
