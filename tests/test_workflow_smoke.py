@@ -74,7 +74,7 @@ def test_changing_one_variant_reruns_only_that_variant_and_the_tables(smoke_run)
 
 def test_adding_a_teacher_setting_does_not_rerun_the_latency_sweep(smoke_run):
     """The sweep reads only the sampling settings of the sets it times (report.latency_systems)."""
-    change = ("--config", "experiment=smoke", "overrides=[+teacher.settings.iter2={iterations: 2}]")
+    change = ("--config", "experiment=smoke", 'overrides=["+teacher.settings.iter2={iterations: 2}"]')
     jobs = _jobs(snakemake(smoke_run, "-n", "--cores", "2", "paper_tables", *change).stdout)
     assert jobs["generate_teacher"] == 1 and jobs["score"] >= 1
     assert "latency" not in jobs
