@@ -7,7 +7,7 @@ from audiodear.plan import compose
 from audiodear.errors import ConfigError
 from audiodear.eval.features import FeatureSet
 from audiodear.eval.set_statistics import AudioSetScores, ClipEvidence
-from audiodear.report.claim_plan import Claim, Comparison, resolve_claims
+from audiodear.report.claim_plan import Claim, Comparison, produced_audiosets, resolve_claim, resolve_claims
 from audiodear.report.claims import check_claims
 
 N = 60
@@ -35,6 +35,27 @@ def test_every_experiment_resolves_its_claims_and_the_grid_comes_from_the_plan()
     assert default["energy_beats_one_step"].comparisons[0].metrics == ("FD", "IS", "CLAP")
     assert "IMPACT" in default["teacher_repr_cfg_helps"].source
     assert "Table 8" not in default["repr_cfg_up_to_a_point"].source.split(";")[0]
+
+
+def test_an_ablation_claim_compares_with_the_reference_trained_at_its_budget():
+    """A comparison may list audio sets (the first the plan produces); two students trained for
+    different numbers of steps are never compared."""
+    default = {c.id: c for c in resolve_claims(compose("default"))}
+    medium = {c.id: c for c in resolve_claims(compose("medium"))}
+    assert default["freeze_worse"].comparisons[0].better == "student/main/main"
+    assert medium["freeze_worse"].comparisons[0].better == "student/main_short/main"
+    assert medium["energy_beats_one_step"].comparisons[0].better == "student/lambda0_short/main"
+    assert medium["text_embeddings_order"].comparisons[-1].better == "student/main_short/main"
+    assert medium["distillation_helps"].comparisons[0].better == "student/main/main"  # both at 4x the budget
+    with pytest.raises(ConfigError, match=r"compares 'student/m4/main' \(560 training steps\) "
+                                          r"with 'student/main/main' \(2240\): students are compared at equal budgets"):
+        compose("medium", ["~student.variants.main_short"])
+    plan = compose("default")
+    spec = {"text": "t", "source": "s", "metrics": ["FD"],
+            "compare": [{"better": ["student/main_short/main", "student/main2/main"], "than": "student/m4/main"}]}
+    with pytest.raises(ConfigError, match=r"names audio set 'student/main_short/main' or 'student/main2/main', "
+                                          r"which this plan does not produce"):
+        resolve_claim(plan, "c", spec, set(produced_audiosets(plan)), "plan")
 
 
 def test_a_speed_claim_must_time_the_sets_it_names():

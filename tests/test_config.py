@@ -90,14 +90,28 @@ def _leaves(node, prefix=""):
 
 
 def test_medium_differs_from_the_default_only_in_sizes_and_steps():
-    """The medium experiment is the default's DAG, grid and models, trained longer on more test clips."""
-    default = _leaves(OmegaConf.to_container(compose("default"), resolve=True))
-    medium = _leaves(OmegaConf.to_container(compose("medium"), resolve=True))
-    assert set(default) == set(medium)
-    changed = {k for k in default if default[k] != medium[k]}
+    """The medium experiment is the default's DAG, grid and models, trained longer on more test clips;
+    its two extra students are the default's AudioDEAR and lambda = 0 at the ablation budget."""
+    from audiodear.config.variants import student_train_steps, student_variant
+
+    default_plan, medium_plan = compose("default"), compose("medium")
+    default = _leaves(OmegaConf.to_container(default_plan, resolve=True))
+    medium = _leaves(OmegaConf.to_container(medium_plan, resolve=True))
+    variant_keys = lambda keys: {k for k in keys if k.startswith("student.variants.")}  # noqa: E731
+    assert set(default) - variant_keys(default) == set(medium) - variant_keys(medium)
+    changed = {k for k in set(default) - variant_keys(default) if default[k] != medium[k]}
     assert changed == {"experiment_name", "tables_dir", "data.synthetic.sizes.test", "train.steps",
                        "student.train.steps"}
     assert medium["train.steps"] > default["train.steps"] and medium["data.synthetic.sizes.test"] > 96
+    assert set(medium_plan.student.variants) - set(default_plan.student.variants) == {"main_short", "lambda0_short"}
+    short = medium_plan.student.train.steps
+    for v in default_plan.student.variants:  # the same models; only how long the headline students train
+        resolved = student_variant(medium_plan, v)
+        assert {**resolved, "train_steps": None} == student_variant(default_plan, v)
+        assert student_train_steps(medium_plan, v) == (4 * short if v in ("main", "lambda0", "lambda5000") else short)
+    for ref, of in (("main_short", "main"), ("lambda0_short", "lambda0")):
+        assert student_variant(medium_plan, ref) == student_variant(default_plan, of)
+        assert student_train_steps(medium_plan, ref) == short
 
 
 def test_snakemake_overrides_given_as_one_string():

@@ -96,3 +96,19 @@ def test_experiment_table_without_a_recorded_resampler_says_so():
     _, _, notes, _ = experiment_table(compose("default"), "table1_main", metrics, pd.DataFrame(),
                                       {"student/main/main"}, "tables", "m.csv")
     assert "test set N = 30; resampler: n/a" in notes
+
+
+def test_an_ablation_table_shows_the_reference_trained_at_its_budget_and_says_how_long_each_trained():
+    """Medium trains AudioDEAR 4x the ablation budget; Table 3 compares the frozen backbone with the
+    AudioDEAR trained beside it at 560 steps, where the default (one budget) shows its main student."""
+    sets = {"student/main/main", "student/main_short/main", "student/freeze/main"}
+    metrics = pd.DataFrame([r for i, a in enumerate(sorted(sets)) for r in _metric_rows(a, {"FD": 10.0 + i}, {"FD": "c"})])
+    for experiment, full, steps in (("medium", "student/main_short/main", "student training steps: 560 (freeze, main_short)"),
+                                    ("default", "student/main/main", "student training steps: 100 (freeze, main)")):
+        available = sets if experiment == "medium" else sets - {"student/main_short/main"}
+        frame, _, notes, _ = experiment_table(compose(experiment), "table3_freeze", metrics, pd.DataFrame(),
+                                              available, "tables", "m.csv")
+        assert frame.set_index("row").loc["full fine-tuning", "audio"] == full
+        assert steps in notes
+    _, _, notes, _ = experiment_table(compose("medium"), "table1_main", metrics, pd.DataFrame(), sets, "tables", "m.csv")
+    assert "student training steps: 2240 (main)" in notes

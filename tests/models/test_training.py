@@ -121,6 +121,23 @@ def test_a_seed_variant_is_another_training_run_of_the_same_student(tmp_path):
     assert any(not torch.equal(weights["main"][k], weights["replicate"][k]) for k in heads)
 
 
+def test_a_variant_may_train_longer_than_the_plan_and_starts_on_the_same_path(tmp_path):
+    """``train_steps`` of a variant: the headline students of the medium experiment train 4x the
+    ablation budget; the first steps of the longer run are the shorter run's (same batches, same
+    schedule after warm-up), so the two budgets differ only in length."""
+    inputs = write_training_inputs(tmp_path / "in")
+    teacher_job = _job(tmp_path, "teacher", inputs)
+    launch(teacher_job, tmp_path / "t.json")
+    logs = {}
+    for name, steps in (("budget", None), ("longer", 5)):
+        job = _job(tmp_path / name, "student", inputs, variant="main", teacher=teacher_job["model"])
+        job["variant_settings"]["train_steps"] = steps
+        launch(job, tmp_path / f"{name}.json")
+        logs[name] = [json.loads(line) for line in Path(job["loss_log"]).read_text().splitlines()]
+    assert len(logs["budget"]) == _plan().student.train.steps == 3 and len(logs["longer"]) == 5
+    assert logs["longer"][:3] == logs["budget"]
+
+
 def test_ddp_two_gloo_processes_match_one_process(tmp_path):
     """Gradients of one step: torchrun with 2 gloo processes on CPU = one process on the whole batch."""
     env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(HERE), str(HERE.parents[1] / "src")]), "OMP_NUM_THREADS": "1"}

@@ -235,6 +235,11 @@ class StudentBase:
     # variant that only sets it is a replicate, another training run of the same student, so the
     # spread between training runs is measured, not only the spread between test clips.
     seed: Optional[int] = None
+    # Training steps of this variant; None: ``student.train.steps``. The medium experiment trains
+    # the paper's headline students (Tables 1, 2 and 8) longer than its ablation students (Tables
+    # 3-7), which are compared with references trained beside them at their budget; a claim
+    # comparing two students trained for different step counts is an error (report.claim_plan).
+    train_steps: Optional[int] = bounded(None, gt=0)
 
 
 @dataclass

@@ -37,7 +37,7 @@ def check_fields(node, cls, where: str, prefix: str = "") -> None:
             if len(value) < meta.get("min_len", 0):
                 _fail(where, key, f"needs at least {meta['min_len']} entries, got {len(value)}")
         for name, (ok, sign) in _BOUNDS.items():
-            if name in meta and not ok(value, meta[name]):
+            if name in meta and value is not None and not ok(value, meta[name]):
                 _fail(where, key, f"must be {sign} {meta[name]}, got {value!r}")
         _check_nested(value, hints[f.name], where, key)
 

@@ -33,6 +33,12 @@ def student_variant(plan: DictConfig, name: str) -> dict:
     return _resolve(StudentBase, plan.student.base, plan.student.variants[name], f"student.variants.{name}")
 
 
+def student_train_steps(plan: DictConfig, name: str) -> int:
+    """The training steps of student variant ``name``: its own ``train_steps``, else ``student.train.steps``."""
+    steps = student_variant(plan, name)["train_steps"]
+    return int(plan.student.train.steps if steps is None else steps)
+
+
 def student_setting(plan: DictConfig, name: str) -> dict:
     return _resolve(SamplingBase, plan.student.sampling, plan.student.settings[name], f"student.settings.{name}")
 

@@ -6,7 +6,9 @@ its source reports for those rows, the metric(s) that decide it (``primary``), t
 source reports as a tie and the tolerance of a tie. Comparisons are written three ways:
 
 - ``{better: A, than: B}``: the source finds audio set A better than B (``metrics`` may narrow the
-  claim's metrics for this comparison);
+  claim's metrics for this comparison); A or B may be a list of audio sets, of which the first the
+  plan produces is compared (an ablation's reference trained at the ablation budget where the plan
+  has one, else the main student);
 - ``{chain: [A, B, C]}``: from worst to best, each better than the one before;
 - ``{sweep: {of: teacher/main, by: iterations, min: .., max: ..}}``: the plan's own grid — every
   setting of that system/variant that differs from ``main`` only in ``by`` (its values between
@@ -15,7 +17,7 @@ source reports as a tie and the tolerance of a tie. Comparisons are written thre
 
 Resolution happens when the plan is composed: a claim naming an audio set the plan does not
 produce (a renamed or removed variant) is an error naming the claim and the set, never a silent
-"not measured".
+"not measured"; so is a claim comparing two students trained for different numbers of steps.
 """
 from __future__ import annotations
 
@@ -92,6 +94,29 @@ def _sweep(plan: DictConfig, spec: dict, produced: set[str], where: str) -> tupl
     return [a for _, a in points], [v for v, _ in points]
 
 
+def _pick(candidates, produced: set[str], here: str) -> str:
+    """The audio set of one side of a comparison: a name, or the first of a list the plan produces."""
+    names = list(candidates) if isinstance(candidates, (list, tuple)) else [candidates]
+    for name in names:
+        if name in produced:
+            return name
+    raise ConfigError(f"{here} names audio set {' or '.join(repr(n) for n in names)}, which this plan does not "
+                      "produce (renamed or removed variant/setting? update params/report/claims)")
+
+
+def _check_equal_budget(plan: DictConfig, c: Comparison, here: str) -> None:
+    """Two students are compared only at equal training steps (``student.variants.<v>.train_steps``)."""
+    from ..config.variants import student_train_steps
+
+    (sys_a, var_a, _), (sys_b, var_b, _) = c.better.split("/"), c.than.split("/")
+    if sys_a == sys_b == "student" and var_a != var_b:
+        steps_a, steps_b = student_train_steps(plan, var_a), student_train_steps(plan, var_b)
+        if steps_a != steps_b:
+            raise ConfigError(f"{here} compares {c.better!r} ({steps_a} training steps) with {c.than!r} "
+                              f"({steps_b}): students are compared at equal budgets (list the reference "
+                              "trained at the other's budget first)")
+
+
 def _grid_label(values: list, by: str) -> str:
     shown = [f"{v:g}" if isinstance(v, float) else str(v) for v in values]
     return " < ".join(shown) + f" ({by})"
@@ -113,9 +138,9 @@ def resolve_claim(plan: DictConfig, cid: str, spec: dict, produced: set[str], wh
         item = dict(item)
         its = tuple(item.get("metrics") or metrics)
         if "better" in item:
-            comparisons.append(Comparison(item["better"], item["than"], its))
+            comparisons.append(Comparison(_pick(item["better"], produced, here), _pick(item["than"], produced, here), its))
         elif "chain" in item:
-            chain = list(item["chain"])
+            chain = [_pick(c, produced, here) for c in item["chain"]]
             comparisons += [Comparison(b, a, its) for a, b in zip(chain, chain[1:])]
         elif "sweep" in item:
             chain, values = _sweep(plan, dict(item["sweep"]), produced, here)
@@ -126,10 +151,7 @@ def resolve_claim(plan: DictConfig, cid: str, spec: dict, produced: set[str], wh
     if not comparisons:
         raise ConfigError(f"{here}: compares nothing")
     for c in comparisons:
-        for audio in (c.better, c.than):
-            if audio not in produced:
-                raise ConfigError(f"{here} names audio set {audio!r}, which this plan does not produce "
-                                  "(renamed or removed variant/setting? update params/report/claims)")
+        _check_equal_budget(plan, c, here)
     if kind == "speed":
         timed = set(plan.report.latency_systems.values())
         for c in comparisons:

@@ -23,7 +23,7 @@ import pandas as pd
 import yaml
 from omegaconf import OmegaConf
 
-from ..config.variants import sampling_of
+from ..config.variants import sampling_of, student_train_steps
 from ..utils.provenance import code_version
 
 LOWER_IS_BETTER = {"FD", "FAD", "KAD", "KAD_frames", "KL", "latency_s"}
@@ -206,9 +206,22 @@ def experiment_table(plan, name: str, metrics: pd.DataFrame, latency: pd.DataFra
                                set(available), lambda audio: sampling_of(plan, audio), assumptions_doc=doc)
     backbones = sorted({f"{r.metric}: {r.backbone}" for r in metrics.itertuples() if r.metric in spec["metrics"]})
     resampler = metrics.resampler.dropna().iloc[0] if metrics.resampler.notna().any() else "n/a"
+    notes += training_notes(plan, frame["audio"])
     notes += [f"backbones: {'; '.join(backbones)}", f"test set N = {int(metrics.n.max())}; resampler: {resampler}",
               f"provenance: {source} (per audio set: results/<exp>/metrics/<audio>/), code {code_version()}"]
     return frame, spec["title"], notes, display(frame, [m for m in spec["metrics"] if m in frame])
+
+
+def training_notes(plan, audio_sets) -> list[str]:
+    """How many steps the table's students trained: an experiment may train its headline students
+    longer than its ablations (``student.variants.<v>.train_steps``)."""
+    variants = sorted({a.split("/")[1] for a in audio_sets if isinstance(a, str) and a.startswith("student/")})
+    by_steps: dict[int, list[str]] = {}
+    for v in variants:
+        by_steps.setdefault(student_train_steps(plan, v), []).append(v)
+    if not by_steps:
+        return []
+    return ["student training steps: " + "; ".join(f"{n} ({', '.join(vs)})" for n, vs in sorted(by_steps.items()))]
 
 
 def display(frame: pd.DataFrame, metrics: list[str]) -> pd.DataFrame:

@@ -50,13 +50,15 @@ def model_spec(plan, role: str, variant: dict | None, tokens: torch.Tensor, cond
                             attn_dropout=m.attn_dropout, proj_dropout=m.proj_dropout)
 
 
-def _train_config(plan, role: str) -> Train:
-    """The plan's ``train`` section; a student trains with the ``student.train`` values in its place."""
+def _train_config(plan, role: str, variant: dict | None = None) -> Train:
+    """The plan's ``train`` section; a student trains with the ``student.train`` values in its place,
+    for as many steps as its resolved ``variant`` says (its ``train_steps``, else ``student.train.steps``)."""
     cfg = Train(**OmegaConf.to_container(plan.train, resolve=True))
     if role == "student":
         s = plan.student.train
-        cfg = dataclasses.replace(cfg, steps=s.steps, lr=s.lr, warmup_steps=s.warmup_steps, batch_size=s.batch_size,
-                                  ema_decay=s.ema_decay, checkpoint_every=min(cfg.checkpoint_every, s.steps))
+        steps = s.steps if variant is None or variant.get("train_steps") is None else variant["train_steps"]
+        cfg = dataclasses.replace(cfg, steps=steps, lr=s.lr, warmup_steps=s.warmup_steps, batch_size=s.batch_size,
+                                  ema_decay=s.ema_decay, checkpoint_every=min(cfg.checkpoint_every, steps))
     return cfg
 
 
@@ -97,7 +99,7 @@ def run(job: dict) -> dict:
             model.backbone.requires_grad_(False)  # train.loop.train_mode keeps it in eval mode
         objective = StudentObjective(teacher.backbone.to(device), seed, plan.model.cond_drop_prob,
                                      variant["distill_weight"])
-    cfg = _train_config(plan, role)
+    cfg = _train_config(plan, role, variant)
     # A checkpoint may be resumed only by the same job on the same inputs (a retrained teacher or
     # re-extracted latents start the run over).
     inputs = {k: sha256_file(job[k]) for k in ("text", "teacher") if job.get(k)}
