@@ -37,9 +37,11 @@ rule paper_table:
     wildcard_constraints:
         table="|".join(PAPER_TABLES),
     params:
-        # the table's spec, and the settings that say how each audio set samples (iterations, steps)
+        # the table's spec, the settings that say how each audio set samples (iterations, steps)
+        # and the variants that say how long each student trained (the table's notes)
         plan=lambda wc: plan(("report", "tables", wc.table), "report.latency_systems", "teacher.base",
-                             "teacher.settings", "student.sampling", "student.settings"),
+                             "teacher.settings", "student.sampling", "student.settings", "student.train.steps",
+                             "student.base", "student.variants"),
         available=REAL_AUDIOSETS + generated_audiosets(),
     conda:
         CONDA_ENV
