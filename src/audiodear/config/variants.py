@@ -33,10 +33,15 @@ def student_variant(plan: DictConfig, name: str) -> dict:
     return _resolve(StudentBase, plan.student.base, plan.student.variants[name], f"student.variants.{name}")
 
 
-def student_train_steps(plan: DictConfig, name: str) -> int:
-    """The training steps of student variant ``name``: its own ``train_steps``, else ``student.train.steps``."""
-    steps = student_variant(plan, name)["train_steps"]
+def train_steps_of(plan: DictConfig, variant: dict) -> int:
+    """The training steps of a resolved student variant: its own ``train_steps``, else ``student.train.steps``."""
+    steps = variant.get("train_steps")
     return int(plan.student.train.steps if steps is None else steps)
+
+
+def student_train_steps(plan: DictConfig, name: str) -> int:
+    """The training steps of student variant ``name``."""
+    return train_steps_of(plan, student_variant(plan, name))
 
 
 def student_setting(plan: DictConfig, name: str) -> dict:

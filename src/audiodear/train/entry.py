@@ -24,6 +24,7 @@ from ..utils.device import resolve_device
 from ..utils.hashing import sha256_file, sha256_json
 from .data import TokenData
 from ..config.schema import Train
+from ..config.variants import train_steps_of
 from .loop import train
 from .objectives import StudentObjective, TeacherObjective
 
@@ -56,7 +57,7 @@ def _train_config(plan, role: str, variant: dict | None = None) -> Train:
     cfg = Train(**OmegaConf.to_container(plan.train, resolve=True))
     if role == "student":
         s = plan.student.train
-        steps = s.steps if variant is None or variant.get("train_steps") is None else variant["train_steps"]
+        steps = s.steps if variant is None else train_steps_of(plan, variant)
         cfg = dataclasses.replace(cfg, steps=steps, lr=s.lr, warmup_steps=s.warmup_steps, batch_size=s.batch_size,
                                   ema_decay=s.ema_decay, checkpoint_every=min(cfg.checkpoint_every, steps))
     return cfg
